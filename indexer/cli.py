@@ -1,0 +1,19 @@
+"""The ``huixun`` command line: a click group whose commands live in their own modules.
+
+The CLI sits in ``indexer`` because most of its commands are staff tools over the indexer; it may import
+``search`` (the dependency direction is ``indexer → search ← webapp``) and starts the web app only through
+gunicorn, by name, never by import.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="huixun")
+def main() -> None:
+    """huixun (会讯): full-text search for the announcements of Chinese academic societies."""
+
+
+# Commands register themselves below, one line each (keep the list sorted).

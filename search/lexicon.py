@@ -1,0 +1,79 @@
+"""The shared lexicon: society names, people, places and domain terms.
+
+One data file (``search/data/lexicon.tsv``, or the file named by ``HUIXUN_LEXICON``) feeds both
+jieba (as user words, so the analyzer keeps ``中国自动化学会`` whole at index *and* query time) and
+entity extraction (canonical names and aliases), so segmentation and extraction cannot drift apart.
+
+File format: ``type<TAB>canonical<TAB>alias|alias`` per line, ``#`` starts a comment, type is one of
+``org``, ``person``, ``place``, ``term``. Every name is stored normalized (Simplified, lower case).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .normalize import normalize
+
+__all__ = ["Lexicon", "LexiconError", "DEFAULT_LEXICON_PATH", "load_lexicon", "lexicon_path"]
+
+DEFAULT_LEXICON_PATH = Path(__file__).parent / "data" / "lexicon.tsv"
+ENTITY_TYPES = ("org", "person", "place", "term")
+# jieba part-of-speech tags for user words, as jieba's own dictionary uses them.
+JIEBA_TAGS = {"org": "nt", "person": "nr", "place": "ns", "term": "nz"}
+
+
+class LexiconError(ValueError):
+    """The lexicon file is malformed; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Entries of the lexicon, all normalized.
+
+    ``types`` maps every name and alias to its entity type; ``canonical`` maps every name and alias
+    to the canonical name of its entry (``中国科学技术协会`` → ``中国科协``).
+    """
+
+    types: dict[str, str] = field(default_factory=dict)
+    canonical: dict[str, str] = field(default_factory=dict)
+
+    def type_of(self, name: str) -> str | None:
+        return self.types.get(normalize(name))
+
+    def canonical_name(self, name: str) -> str:
+        """The canonical form of ``name`` (normalized); unknown names come back normalized."""
+        norm = normalize(name)
+        return self.canonical.get(norm, norm)
+
+    def words(self) -> list[tuple[str, str]]:
+        """Every name and alias with its entity type, for the segmenter."""
+        return sorted(self.types.items())
+
+
+def lexicon_path() -> Path:
+    """The lexicon in use: ``HUIXUN_LEXICON`` when set, else the packaged file."""
+    env = os.environ.get("HUIXUN_LEXICON")
+    return Path(env) if env else DEFAULT_LEXICON_PATH
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """Read a lexicon file. Raises :class:`LexiconError` on a malformed line, ``OSError`` if unreadable."""
+    path = path or lexicon_path()
+    types: dict[str, str] = {}
+    canonical: dict[str, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) < 2 or parts[0] not in ENTITY_TYPES or not parts[1].strip():
+                raise LexiconError(f"{path}:{lineno}: expected 'type<TAB>name[<TAB>aliases]', got {line!r}")
+            kind, name = parts[0], normalize(parts[1].strip())
+            aliases = [normalize(a.strip()) for a in parts[2].split("|")] if len(parts) > 2 else []
+            for form in [name, *filter(None, aliases)]:
+                types.setdefault(form, kind)
+                canonical.setdefault(form, name)
+    return Lexicon(types=types, canonical=canonical)

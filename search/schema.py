@@ -1,0 +1,99 @@
+"""The index schema, shared by the indexer (which writes it) and the query side (which reads it).
+
+Field names are part of the public contract (the JSON API exposes stored fields under the same
+names); ``SCHEMA_VERSION`` changes whenever a field, an analyzer or its output changes, and an index
+built with another version refuses to open (see :mod:`search.store`).
+
+=============  =========================================================================================
+field          contents
+=============  =========================================================================================
+``id``         unique document id (``cast-71091``), stored
+``title``      title, jieba words (BM25F, boosted above the body), stored
+``body``       cleaned original text (original script), jieba words, stored
+``grams``      Han bigrams of title + body, positions = character offsets (substring / phrase recall)
+``url``        link to the original announcement, stored only
+``date``       ``YYYY-MM-DD`` (announcement date), sortable, range-queryable
+``year``       ``YYYY``, facet; ``month`` ``YYYY-MM``, facet within a year
+``source``     publishing body, facet (normalized to Simplified)
+``category``   category label, facet
+``people``     persons named in the text, facet (canonical Simplified names, comma separated)
+``orgs``       organizations (aliases merged to one canonical name), facet
+``places``     places, facet
+``dates``      every date the text states (``YYYY-MM-DD``), stored list
+``origin``     the file the document came from (for ``huixun index --prune``)
+``hash``       SHA-256 of the document's content, for incremental indexing
+``indexed_at`` when the document was (re)indexed, ISO 8601 UTC, stored
+=============  =========================================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from whoosh import fields
+from whoosh.fields import Schema
+
+from .analysis import gram_analyzer, word_analyzer
+
+__all__ = ["SCHEMA_VERSION", "build_schema", "PreAnalyzed", "FACET_FIELDS", "ENTITY_FIELDS", "AnalyzedText"]
+
+SCHEMA_VERSION = 1
+
+#: Facet name (as the API calls it) → index field.
+FACET_FIELDS: dict[str, str] = {
+    "source": "source",
+    "category": "category",
+    "year": "year",
+    "person": "people",
+    "org": "orgs",
+    "place": "places",
+}
+ENTITY_FIELDS = ("people", "orgs", "places")
+
+TITLE_BOOST = 3.0
+
+
+class PreAnalyzed:
+    """Postings computed elsewhere (in an indexer worker process) by ``field.index(text)``.
+
+    Passing ``PreAnalyzed(list(field.index(text)))`` to the writer gives exactly the postings the
+    field would compute itself, without running jieba in the writer's process.
+    """
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Iterable[tuple[bytes, int, float, bytes]]):
+        self.items = list(items)
+
+
+class AnalyzedText(fields.TEXT):
+    """A TEXT field that also accepts :class:`PreAnalyzed` postings."""
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        if isinstance(value, PreAnalyzed):
+            return iter(value.items)
+        return super().index(value, **kwargs)
+
+
+def build_schema() -> Schema:
+    """A new instance of the huixun schema (version :data:`SCHEMA_VERSION`)."""
+    return Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=AnalyzedText(analyzer=word_analyzer(), stored=True, phrase=True, field_boost=TITLE_BOOST),
+        body=AnalyzedText(analyzer=word_analyzer(), stored=True, phrase=True),
+        grams=AnalyzedText(analyzer=gram_analyzer(), stored=False, phrase=True),
+        url=fields.STORED(),
+        date=fields.ID(stored=True, sortable=True),
+        year=fields.ID(stored=True, sortable=True),
+        month=fields.ID(stored=True, sortable=True),
+        source=fields.ID(stored=True, sortable=True),
+        category=fields.ID(stored=True, sortable=True),
+        people=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        orgs=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        places=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        dates=fields.STORED(),
+        origin=fields.ID(stored=True),
+        hash=fields.ID(stored=True),
+        indexed_at=fields.STORED(),
+    )

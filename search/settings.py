@@ -1,0 +1,113 @@
+"""Settings, each declared once with its type, default and help text.
+
+Values come from the defaults, then ``HUIXUN_<NAME>`` environment variables, then explicit overrides
+(``create_app(test_config)``, CLI options). A wrong type or an unknown key fails at start-up with a
+:class:`SettingsError` naming the setting. The README's configuration table lists every setting in
+:data:`SETTINGS` (a test checks it).
+
+Settings used by several packages (the index location, the lexicon) are declared here; the web app
+declares its own with :func:`declare` in ``webapp.settings``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Setting", "SettingsError", "SETTINGS", "declare", "resolve", "get", "DEFAULT_INDEX_DIR"]
+
+DEFAULT_INDEX_DIR = "var/index"
+
+
+class SettingsError(ValueError):
+    """A setting has a value of the wrong type, or an unknown setting was given."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: ``name`` is lower case (``index_dir``); its variable is ``HUIXUN_INDEX_DIR``."""
+
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+    @property
+    def env_var(self) -> str:
+        return "HUIXUN_" + self.name.upper()
+
+    def coerce(self, value: Any) -> Any:
+        """Parse a string (from the environment) or check an already typed value."""
+        try:
+            if isinstance(value, str):
+                return self.parse(value)
+            if self.parse in (int, float) and isinstance(value, bool):
+                raise TypeError("a boolean is not a number")
+            return self.parse(value) if self.parse in (int, float) else value
+        except (TypeError, ValueError) as exc:
+            raise SettingsError(f"{self.env_var}: invalid value {value!r} ({exc})") from None
+
+
+def parse_bool(value: str | bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("expected true/false")
+
+
+def parse_list(value: str | list[str]) -> list[str]:
+    if isinstance(value, list):
+        return value
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+SETTINGS: dict[str, Setting] = {}
+
+
+def declare(name: str, default: Any, help: str, parse: Callable[[str], Any] = str) -> Setting:
+    """Register a setting (once per name) and return it."""
+    if name in SETTINGS:
+        raise SettingsError(f"setting {name!r} declared twice")
+    setting = Setting(name, default, help, parse)
+    SETTINGS[name] = setting
+    return setting
+
+
+declare("index_dir", DEFAULT_INDEX_DIR, "Directory of the search index (relative paths: from the working directory).")
+declare("lexicon", "", "Path of the lexicon file (TSV); empty means the one packaged in search/data/lexicon.tsv.")
+
+
+def resolve(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    names: list[str] | None = None,
+) -> dict[str, Any]:
+    """Defaults, then ``HUIXUN_*`` variables, then ``overrides`` (lower-case names).
+
+    Raises :class:`SettingsError` for an unknown override key or a value of the wrong type.
+    """
+    environ = os.environ if environ is None else environ
+    wanted = names if names is not None else list(SETTINGS)
+    values: dict[str, Any] = {}
+    for name in wanted:
+        setting = SETTINGS[name]
+        values[name] = setting.default
+        if setting.env_var in environ:
+            values[name] = setting.coerce(environ[setting.env_var])
+    for key, value in (overrides or {}).items():
+        name = key.lower()
+        if name not in SETTINGS:
+            raise SettingsError(f"unknown setting {key!r}")
+        values[name] = SETTINGS[name].coerce(value)
+    return values
+
+
+def get(name: str, environ: Mapping[str, str] | None = None) -> Any:
+    """The value of one setting from its default and the environment."""
+    return resolve(environ=environ, names=[name])[name]
