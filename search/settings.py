@@ -79,8 +79,16 @@ def declare(name: str, default: Any, help: str, parse: Callable[[str], Any] = st
     return setting
 
 
-declare("index_dir", DEFAULT_INDEX_DIR, "Directory of the search index (relative paths: from the working directory).")
-declare("lexicon", "", "Path of the lexicon file (TSV); empty means the one packaged in search/data/lexicon.tsv.")
+declare(
+    "index_dir",
+    DEFAULT_INDEX_DIR,
+    "Directory of the search index (relative paths: from the working directory).",
+)
+declare(
+    "lexicon",
+    "",
+    "Path of the lexicon file (TSV); empty means the one packaged in search/data/lexicon.tsv.",
+)
 
 
 def resolve(

@@ -28,7 +28,8 @@ def test_readme_quick_start_is_exactly_the_two_commands():
 def test_pyproject_pins_the_chosen_stack_and_the_console_script():
     meta = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     deps = meta["project"]["dependencies"]
-    assert "whoosh-reloaded==2.7.5" in deps and not any(d.startswith("whoosh ") or d == "whoosh" for d in deps)
+    assert "whoosh-reloaded==2.7.5" in deps
+    assert not any(d.split("=")[0].strip() == "whoosh" for d in deps)
     assert "jieba==0.42.1" in deps and "opencc==1.4.2" in deps
     assert meta["project"]["scripts"]["huixun"] == "indexer.cli:main"
     assert meta["project"]["requires-python"] == ">=3.11"
@@ -53,7 +54,8 @@ def test_demo_corpus_is_small_has_both_scripts_and_a_notice():
 
 
 def test_normalize_preserves_length_on_every_demo_document(sample_post_text):
-    texts = [sample_post_text] + [json.loads(line)["body"] for line in FIXTURES.read_text("utf-8").splitlines()]
+    bodies = [json.loads(line)["body"] for line in FIXTURES.read_text("utf-8").splitlines()]
+    texts = [sample_post_text, *bodies]
     for text in texts:
         assert len(normalize(text)) == len(text)
 
