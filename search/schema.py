@@ -79,7 +79,7 @@ class AnalyzedText(fields.TEXT):
 def build_schema() -> Schema:
     """A new instance of the huixun schema (version :data:`SCHEMA_VERSION`)."""
     return Schema(
-        id=fields.ID(stored=True, unique=True),
+        id=fields.ID(stored=True, unique=True, sortable=True),
         title=AnalyzedText(analyzer=word_analyzer(), stored=True, phrase=True, field_boost=TITLE_BOOST),
         body=AnalyzedText(analyzer=word_analyzer(), stored=True, phrase=True),
         grams=AnalyzedText(analyzer=gram_analyzer(), stored=False, phrase=True),
@@ -93,7 +93,7 @@ def build_schema() -> Schema:
         orgs=fields.KEYWORD(stored=True, commas=True, scorable=False),
         places=fields.KEYWORD(stored=True, commas=True, scorable=False),
         dates=fields.STORED(),
-        origin=fields.ID(stored=True),
-        hash=fields.ID(stored=True),
+        origin=fields.ID(stored=True, sortable=True),
+        hash=fields.ID(stored=True, sortable=True),
         indexed_at=fields.STORED(),
     )

@@ -167,6 +167,24 @@ class IndexStore:
             if child.name not in keep and child.is_dir():
                 shutil.rmtree(child, ignore_errors=True)
 
+    def remove_failed_generations(self) -> None:
+        """Remove generations that never completed (a rebuild that failed or was killed).
+
+        A generation is complete once :meth:`touch_meta` recorded an indexing run in it; the live one
+        and the previous one (kept for searchers opened before the last switch) are complete.
+        Call only while holding :meth:`writer_lock`, so no rebuild is in progress.
+        """
+        live = self._live_name()
+        for child in self.root.glob("gen-*"):
+            if child.name == live or not child.is_dir():
+                continue
+            try:
+                complete = IndexMeta.read(child).last_indexed_at is not None
+            except (OSError, ValueError, TypeError):
+                complete = False
+            if not complete:
+                shutil.rmtree(child, ignore_errors=True)
+
     def _live_name(self) -> str | None:
         try:
             return os.readlink(self.root / LIVE)

@@ -15,3 +15,18 @@ FIXTURES = DEMO_DIR / "fixtures_zh.jsonl"
 @pytest.fixture(scope="session")
 def sample_post_text() -> str:
     return SAMPLE_POST.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def demo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real index of the demo corpus (fixtures_zh.jsonl + the sample post), built once per session.
+
+    Returns the index directory (open it with ``search.store.IndexStore(path).open()``). Treat it as
+    read-only: tests that modify an index build their own.
+    """
+    from indexer.writer import index_paths  # imported here so collection never depends on the indexer
+
+    index_dir = tmp_path_factory.mktemp("demo_index")
+    report = index_paths([FIXTURES, SAMPLE_POST], index_dir, workers=2)
+    assert report.ok, report.errors
+    return index_dir

@@ -1,0 +1,393 @@
+"""Write announcements into the index: incremental runs, atomic rebuilds, one writer.
+
+Stages of :func:`index_paths`::
+
+    read_paths (this process)  →  content hash, skip unchanged (this process)
+        →  build_announcement + postings (worker processes, :func:`prepare`)
+        →  one Whoosh writer (this process: no analysis, postings arrive pre-computed)
+
+Incremental runs (the default) commit into the live generation: a document whose id and content hash
+are already in the index is skipped before any analysis, a changed one is replaced, a new one added.
+``rebuild=True`` (and the very first run) writes a new generation beside the live one and switches
+the ``live`` pointer only after the commit succeeded (see :mod:`search.store`), so a failed or killed
+rebuild leaves the live index as it was.
+
+A broken document becomes an :class:`~indexer.model.IngestError` in the report; it never stops the
+batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh.index import Index
+from whoosh.writing import IndexWriter
+
+from search.schema import PreAnalyzed, build_schema
+from search.store import IndexStore, utc_now
+
+from .extract import build_announcement
+from .model import Announcement, IngestError, RawDocument
+from .parallel import default_workers, ordered_map
+from .readers import read_paths
+
+__all__ = ["IndexReport", "IndexProgress", "PreparedDocument", "index_paths", "prepare", "content_hash"]
+
+#: How often (in documents) :func:`index_paths` reports progress.
+PROGRESS_EVERY = 200
+#: Memory for Whoosh's in-memory posting pool before it spills a sorted run to disk.
+POOL_LIMIT_MB = 512
+
+
+@dataclass
+class IndexProgress:
+    """A snapshot passed to the ``progress`` callback while a run goes on."""
+
+    done: int
+    chars: int
+    added: int
+    updated: int
+    unchanged: int
+    failed: int
+    elapsed: float
+
+
+@dataclass
+class IndexReport:
+    """What an indexing run did. ``errors`` lists every document that could not be indexed."""
+
+    index_dir: str
+    generation: str
+    rebuilt: bool
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    documents: int = 0
+    chars: int = 0
+    seconds: float = 0.0
+    errors: list[IngestError] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors)
+
+    @property
+    def ok(self) -> bool:
+        """True when every document that was read is in the index."""
+        return not self.errors
+
+
+@dataclass
+class PreparedDocument:
+    """An announcement with its postings computed, ready for ``IndexWriter.add_document``."""
+
+    id: str
+    origin: str
+    hash: str
+    chars: int
+    fields: dict[str, Any]
+
+
+def content_hash(raw: RawDocument) -> str:
+    """SHA-256 of everything in ``raw`` that can change the indexed document.
+
+    The line number only counts for documents without an id of their own (their id is derived from
+    origin and line), so inserting a line above a JSON Lines record with an id does not make it
+    "changed".
+    """
+    data = [raw.id, raw.title, raw.body, raw.date, raw.source, raw.category, raw.url]
+    if raw.id is None:
+        data += [raw.origin, raw.line]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+_schema = None
+
+
+def _worker_schema() -> Any:
+    global _schema
+    if _schema is None:
+        _schema = build_schema()
+    return _schema
+
+
+def prepare(raw: RawDocument) -> PreparedDocument | IngestError:
+    """Clean, extract and analyze one document (runs in a worker process).
+
+    Never raises for a bad document: any failure becomes an :class:`IngestError` naming the file, the
+    line and the reason.
+    """
+    try:
+        ann = build_announcement(raw)
+        return _prepared(ann, content_hash(raw))
+    except Exception as exc:  # a broken document must not abort the batch
+        reason = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+        return IngestError(raw.origin, raw.line, reason or type(exc).__name__)
+
+
+def _prepared(ann: Announcement, digest: str) -> PreparedDocument:
+    schema = _worker_schema()
+    title, body = ann.title or "", ann.body or ""
+    # Title and body share the grams field; the newline ends the Han run, so no bigram (and no
+    # phrase) spans the title/body boundary.
+    grams_text = f"{title}\n{body}"
+    origin = os.path.abspath(ann.origin)
+    fields: dict[str, Any] = {
+        "id": ann.id,
+        "title": PreAnalyzed(schema["title"].index(title)),
+        "_stored_title": title,
+        "body": PreAnalyzed(schema["body"].index(body)),
+        "_stored_body": body,
+        "grams": PreAnalyzed(schema["grams"].index(grams_text)),
+        "url": ann.url,
+        "date": ann.date,
+        "year": ann.date[:4] if ann.date else None,
+        "month": ann.date[:7] if ann.date else None,
+        "source": ann.source,
+        "category": ann.category,
+        "people": ",".join(ann.people) or None,
+        "orgs": ",".join(ann.orgs) or None,
+        "places": ",".join(ann.places) or None,
+        "dates": list(ann.dates),
+        "origin": origin,
+        "hash": digest,
+    }
+    return PreparedDocument(ann.id, origin, digest, len(title) + len(body), fields)
+
+
+@dataclass
+class _Existing:
+    """id → (hash, origin) of the documents already in the live index, and hash → id."""
+
+    by_id: dict[str, tuple[str, str]] = field(default_factory=dict)
+    by_hash: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, ix: Index) -> _Existing:
+        existing = cls()
+        with ix.reader() as reader:
+            ids = reader.column_reader("id")
+            hashes = reader.column_reader("hash")
+            origins = reader.column_reader("origin")
+            for docnum in reader.all_doc_ids():  # skips deleted documents
+                doc_id = _text(ids[docnum])
+                digest = _text(hashes[docnum])
+                existing.by_id[doc_id] = (digest, _text(origins[docnum]))
+                existing.by_hash[digest] = doc_id
+        return existing
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+class _Feed:
+    """The reading side of a run: yields documents that need analysis, records everything else.
+
+    Runs in the pool's feeder thread; only this object writes its attributes while the run goes on.
+    """
+
+    def __init__(self, paths: Sequence[str | os.PathLike[str]], existing: _Existing | None):
+        self.paths = paths
+        self.existing = existing
+        self.errors: list[IngestError] = []
+        self.unchanged_ids: set[str] = set()
+        self.origins_read: set[str] = set()
+        self.origins_failed: set[str] = set()
+
+    def __iter__(self) -> Iterator[RawDocument]:
+        for item in read_paths(list(self.paths)):
+            origin = os.path.abspath(item.origin)
+            if isinstance(item, IngestError):
+                self.errors.append(item)
+                if item.line is None:  # the whole file failed: do not prune what it used to hold
+                    self.origins_failed.add(origin)
+                continue
+            self.origins_read.add(origin)
+            if self.existing is not None:
+                known = self.existing.by_hash.get(content_hash(item))
+                if known is not None:
+                    self.unchanged_ids.add(known)
+                    continue
+            yield item
+
+
+def index_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    index_dir: str | os.PathLike[str],
+    *,
+    rebuild: bool = False,
+    prune: bool = False,
+    workers: int | None = None,
+    progress: Callable[[IndexProgress], None] | None = None,
+) -> IndexReport:
+    """Index the files and directories in ``paths`` into ``index_dir``.
+
+    :param rebuild: build a fresh generation from ``paths`` alone and switch to it atomically.
+    :param prune: delete documents whose origin file was read in this run but no longer contains
+        them, and documents whose origin lies under ``paths`` but no longer exists.
+    :param workers: worker processes for cleaning/extraction/analysis (default: one per CPU).
+    :param progress: called every :data:`PROGRESS_EVERY` documents and once at the end.
+    :raises search.store.IndexLocked: another indexer holds the lock (the message names it).
+    :raises search.store.SchemaVersionMismatch: incremental run on an index of another version.
+    """
+    store = IndexStore(index_dir)
+    workers = default_workers() if workers is None else max(1, workers)
+    with store.writer_lock():
+        store.remove_failed_generations()
+        if rebuild or not store.exists():
+            return _build_generation(store, paths, workers, progress)
+        return _update_live(store, paths, prune, workers, progress)
+
+
+def _build_generation(
+    store: IndexStore,
+    paths: Sequence[str | os.PathLike[str]],
+    workers: int,
+    progress: Callable[[IndexProgress], None] | None,
+) -> IndexReport:
+    gen, ix = store.new_generation()
+    report = IndexReport(str(store.root), gen.name, rebuilt=True)
+    try:
+        feed = _Feed(paths, existing=None)
+        writer = ix.writer(limitmb=POOL_LIMIT_MB)
+        try:
+            _write(writer, feed, workers, report, known_ids=set(), progress=progress)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        report.errors = sorted(feed.errors + report.errors, key=_error_key)
+        report.documents = ix.doc_count()
+        ix.close()
+        store.touch_meta(gen, report.documents)
+        store.switch_live(gen)
+    except BaseException:
+        # The live generation was never touched; drop the partial one now (a killed run's partial
+        # generation is dropped by the next run, see IndexStore.remove_failed_generations).
+        ix.close()
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    return report
+
+
+def _update_live(
+    store: IndexStore,
+    paths: Sequence[str | os.PathLike[str]],
+    prune: bool,
+    workers: int,
+    progress: Callable[[IndexProgress], None] | None,
+) -> IndexReport:
+    ix = store.open()
+    gen = store.live_dir()
+    report = IndexReport(str(store.root), gen.name, rebuilt=False)
+    existing = _Existing.read(ix)
+    feed = _Feed(paths, existing)
+    writer = ix.writer(limitmb=POOL_LIMIT_MB)
+    try:
+        seen = _write(writer, feed, workers, report, known_ids=set(existing.by_id), progress=progress)
+        seen |= feed.unchanged_ids
+        report.unchanged = len(feed.unchanged_ids)
+        if prune:
+            for doc_id in _stale_ids(existing, seen, paths, feed):
+                writer.delete_by_term("id", doc_id)
+                report.deleted += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    report.errors = sorted(feed.errors + report.errors, key=_error_key)
+    report.documents = ix.doc_count()
+    ix.close()
+    store.touch_meta(gen, report.documents)
+    return report
+
+
+def _write(
+    writer: IndexWriter,
+    feed: _Feed,
+    workers: int,
+    report: IndexReport,
+    known_ids: set[str],
+    progress: Callable[[IndexProgress], None] | None,
+) -> set[str]:
+    """Add or replace every prepared document; returns the ids written in this run."""
+    started = time.monotonic()
+    written: dict[str, str] = {}  # id → "origin:line" of its first occurrence in this run
+    indexed_at = utc_now()
+    done = 0
+    for result in ordered_map(prepare, feed, workers):
+        done += 1
+        if isinstance(result, IngestError):
+            report.errors.append(result)
+        elif result.id in written or result.id in feed.unchanged_ids:
+            where = written.get(result.id, "an unchanged document")
+            report.errors.append(IngestError(result.origin, None, f"duplicate id {result.id!r} (also in {where})"))
+        else:
+            written[result.id] = result.origin
+            result.fields["indexed_at"] = indexed_at
+            if result.id in known_ids:
+                writer.delete_by_term("id", result.id)
+                report.updated += 1
+            else:
+                report.added += 1
+            writer.add_document(**result.fields)
+            report.chars += result.chars
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(_snapshot(report, feed, done, started))
+    report.seconds = time.monotonic() - started
+    if progress is not None:
+        progress(_snapshot(report, feed, done, started))
+    return set(written)
+
+
+def _snapshot(report: IndexReport, feed: _Feed, done: int, started: float) -> IndexProgress:
+    unchanged = len(feed.unchanged_ids)
+    return IndexProgress(
+        done=done + unchanged,
+        chars=report.chars,
+        added=report.added,
+        updated=report.updated,
+        unchanged=unchanged,
+        failed=len(report.errors) + len(feed.errors),
+        elapsed=time.monotonic() - started,
+    )
+
+
+def _stale_ids(
+    existing: _Existing, seen: set[str], paths: Iterable[str | os.PathLike[str]], feed: _Feed
+) -> list[str]:
+    """Ids to prune: not seen in this run, and their origin was read, or is under ``paths`` and gone."""
+    roots = [os.path.abspath(p) for p in paths]
+    stale = []
+    for doc_id, (_digest, origin) in existing.by_id.items():
+        if doc_id in seen or origin in feed.origins_failed:
+            continue
+        if origin in feed.origins_read:
+            stale.append(doc_id)
+        elif not os.path.exists(origin) and any(_is_under(origin, root) for root in roots):
+            stale.append(doc_id)
+    return stale
+
+
+def _is_under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _error_key(error: IngestError) -> tuple[str, int]:
+    return (error.origin, error.line if error.line is not None else -1)
+
+
+def index_size(index_dir: str | os.PathLike[str]) -> int:
+    """Bytes on disk of the live generation."""
+    live = IndexStore(index_dir).live_dir()
+    return sum(p.stat().st_size for p in Path(live).iterdir() if p.is_file())
