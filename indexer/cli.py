@@ -17,3 +17,6 @@ def main() -> None:
 
 
 # Commands register themselves below, one line each (keep the list sorted).
+from .commands_serve import serve  # noqa: E402
+
+main.add_command(serve)

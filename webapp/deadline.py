@@ -1,0 +1,39 @@
+"""A time limit for one search (``HUIXUN_SEARCH_TIMEOUT``), so one pathological query cannot hold a worker.
+
+gunicorn's sync workers serve each request in the process's main thread, where a ``SIGALRM`` timer can
+interrupt the search wherever it is (inside Whoosh's matchers, the highlighter, the facet counts) and
+raise :class:`webapp.errors.SearchTimeout`, answered 503 ``search_timeout``. The request's searcher is
+closed at teardown as usual, so nothing half-done survives. Outside the main thread (Flask's threaded
+development server) signals cannot be used and searches run without a limit.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+from .errors import SearchTimeout
+
+__all__ = ["time_limit"]
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Run the block with a deadline of ``seconds``; raises :class:`SearchTimeout` when it passes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: FrameType | None) -> None:
+        raise SearchTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

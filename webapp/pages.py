@@ -1,0 +1,308 @@
+"""The HTML pages: the search page ``/``, the document page ``/doc/<id>`` and the widget ``/embed.js``.
+
+Views parse the request with :mod:`webapp.params`, call the same :func:`search.service.run_search` as the
+API, and hand templates a :class:`SearchView` in which every control already has its URL (templates only
+loop). Everything works with plain links and GET forms, without JavaScript.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request, send_from_directory, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from search.models import FACETS, Document, SearchResponse, parse_date_bound
+from search.service import get_document, highlight_document, run_search
+
+from .deadline import time_limit
+from .errors import ApiError
+from .i18n import explicit_lang
+from .index import get_searcher
+from .links import SearchState
+from .params import parse_search_request
+from .timeline import Period, Timeline, build_timeline, fill_months, fill_years
+
+__all__ = ["bp", "SearchView", "build_view"]
+
+bp = Blueprint("pages", __name__)
+
+EXAMPLES = ("科创中国", "中国化学会", "學術年會", "青年科学家", "科普")
+CHIPS_PER_HIT = 6
+PAGER_RADIUS = 2
+
+
+def facet_label(name: str) -> str:
+    return {
+        "source": _("Source"),
+        "category": _("Category"),
+        "year": _("Year"),
+        "person": _("People"),
+        "org": _("Organizations"),
+        "place": _("Places"),
+    }[name]
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str | None
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class BucketView:
+    value: str
+    count: int
+    selected: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class FacetView:
+    name: str
+    label: str
+    buckets: list[BucketView]
+
+
+@dataclass(frozen=True)
+class Chip:
+    kind: str
+    label: str
+    url: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class HitView:
+    id: str
+    title_html: Markup
+    snippet_html: Markup
+    date: str | None
+    source: str | None
+    category: str | None
+    url: str | None
+    doc_url: str
+    chips: list[Chip]
+
+
+@dataclass
+class SearchView:
+    """Everything the search template shows, with every link computed."""
+
+    total: int
+    took_ms: int
+    first_rank: int
+    hits: list[HitView]
+    facets: list[FacetView]
+    active: list[Link]
+    sorts: list[Link]
+    pages: list[Link]
+    prev_url: str | None
+    next_url: str | None
+    suggestion: Link | None
+    relaxed: bool
+    timeline: Timeline | None
+    date_from: str | None
+    date_to: str | None
+    clear_filters_url: str
+    hidden_fields: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _hit_chips(hit: Any, state: SearchState) -> list[Chip]:
+    chips = []
+    for kind, names in (("person", hit.people), ("org", hit.orgs), ("place", hit.places)):
+        for name in names:
+            chips.append(Chip(kind, name, state.toggled(kind, name).url(), state.has(kind, name)))
+    return chips[:CHIPS_PER_HIT]
+
+
+def _pager(result: SearchResponse, state: SearchState) -> tuple[list[Link], str | None, str | None]:
+    last, page = result.pages, result.page
+    if last <= 1:
+        return [], None, None
+    shown = sorted({1, last, *range(max(1, page - PAGER_RADIUS), min(last, page + PAGER_RADIUS) + 1)})
+    links: list[Link] = []
+    for i, number in enumerate(shown):
+        if i and number - shown[i - 1] > 1:
+            links.append(Link("…", None))
+        links.append(Link(str(number), state.replaced(page=str(number)).url(), number == page))
+    prev_url = state.replaced(page=str(page - 1)).url() if page > 1 else None
+    next_url = state.replaced(page=str(page + 1)).url() if page < last else None
+    return links, prev_url, next_url
+
+
+def _timeline(result: SearchResponse, state: SearchState) -> Timeline | None:
+    years = {bucket.value: bucket.count for bucket in result.facets.get("year", ())}
+    selected_years = state.values("year")
+    months = result.facets.get("month")
+    if len(selected_years) == 1 and months is not None:
+        year = selected_years[0]
+        counts = {bucket.value: bucket.count for bucket in months}
+        periods = []
+        for key in fill_months(year):
+            first, last = parse_date_bound(key, end=False), parse_date_bound(key, end=True)
+            selected = state.get("date_from") == first and state.get("date_to") == last
+            url = state.replaced(date_from=first, date_to=last).url()
+            periods.append(Period(key, key[5:], counts.get(key, 0), url, selected))
+        return build_timeline(periods, _("Matches per month in %(year)s; select a month to filter.", year=year))
+    periods = [
+        Period(year, year, years.get(year, 0), state.replaced(year=year).url(), year in selected_years)
+        for year in fill_years(years)
+    ]
+    return build_timeline(periods, _("Matches per year; select a year to see its months."))
+
+
+def _active_filters(state: SearchState) -> list[Link]:
+    active = [Link(f"{facet_label(name)}: {value}", state.toggled(name, value).url()) for name, value in state.filters()]
+    for name, label in (("date_from", _("From")), ("date_to", _("To"))):
+        value = state.get(name)
+        if value:
+            active.append(Link(f"{label}: {value}", state.replaced(**{name: None}).url()))
+    return active
+
+
+def build_view(result: SearchResponse, state: SearchState) -> SearchView:
+    """The page's view of one search result."""
+    hits = [
+        HitView(
+            id=hit.id,
+            title_html=Markup(hit.title_html),  # escaped by search.highlight; only <mark> is markup
+            snippet_html=Markup(hit.snippet_html),
+            date=hit.date,
+            source=hit.source,
+            category=hit.category,
+            url=hit.url,
+            doc_url=_doc_url(hit.id, result.request.q),
+            chips=_hit_chips(hit, state),
+        )
+        for hit in result.hits
+    ]
+    facets = [
+        FacetView(
+            name,
+            facet_label(name),
+            [BucketView(b.value, b.count, b.selected, state.toggled(name, b.value).url()) for b in buckets],
+        )
+        for name in FACETS
+        if (buckets := result.facets.get(name))
+    ]
+    sorts = [
+        Link(label, state.replaced(sort=None if key == "relevance" else key).url(), result.request.sort == key)
+        for key, label in (("relevance", _("Relevance")), ("date_desc", _("Newest")), ("date_asc", _("Oldest")))
+    ]
+    pages, prev_url, next_url = _pager(result, state)
+    suggestion = None
+    if result.suggestion:
+        suggestion = Link(result.suggestion, state.replaced(q=result.suggestion).url())
+    return SearchView(
+        total=result.total,
+        took_ms=round(result.took_ms),
+        first_rank=(result.page - 1) * result.per_page + 1,
+        hits=hits,
+        facets=facets,
+        active=_active_filters(state),
+        sorts=sorts,
+        pages=pages,
+        prev_url=prev_url,
+        next_url=next_url,
+        suggestion=suggestion,
+        relaxed=result.relaxed,
+        timeline=_timeline(result, state),
+        date_from=result.request.date_from,
+        date_to=result.request.date_to,
+        clear_filters_url=state.without_filters().url(),
+        hidden_fields=[(k, v) for k, v in state.pairs if k not in ("date_from", "date_to", "page")],
+    )
+
+
+def _doc_url(doc_id: str, q: str) -> str:
+    params = {"q": q} if q else {}
+    lang = explicit_lang()
+    if lang:
+        params["lang"] = lang
+    return url_for("pages.document", doc_id=doc_id, **params)
+
+
+@bp.app_context_processor
+def _template_helpers() -> dict[str, Any]:
+    def link(endpoint: str, **params: str) -> str:
+        lang = explicit_lang()
+        if lang:
+            params.setdefault("lang", lang)
+        return url_for(endpoint, **params)
+
+    def switch_lang(lang: str) -> str:
+        args = request.args.copy()
+        args["lang"] = lang
+        return url_for(request.endpoint or "pages.search", **(request.view_args or {})) + "?" + _urlencode(args)
+
+    return {
+        "locale": str(get_locale() or "zh"),
+        "explicit_lang": explicit_lang(),
+        "query_text": request.args.get("q", ""),
+        "max_query_length": current_app.config["HUIXUN"]["max_query_length"],
+        "link": link,
+        "switch_lang": switch_lang,
+    }
+
+
+def _urlencode(args: Any) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(list(args.items(multi=True)))
+
+
+@bp.get("/")
+def search() -> str:
+    state = SearchState.from_args(request.args)
+    search_request = parse_search_request(request.args)
+    if not search_request.q and not state.filters() and not (search_request.date_from or search_request.date_to):
+        return render_template("search.html", view=None, examples=EXAMPLES)
+    with time_limit(current_app.config["HUIXUN"]["search_timeout"]):
+        result = run_search(get_searcher(), search_request)
+    return render_template("search.html", view=build_view(result, state), examples=EXAMPLES)
+
+
+@dataclass(frozen=True)
+class DocView:
+    """A document prepared for ``doc.html`` (highlighted title and body, entity lists with labels)."""
+
+    doc: Document
+    title_html: Markup
+    body_html: Markup
+    entities: list[tuple[str, str, tuple[str, ...]]]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.doc, name)
+
+
+@bp.get("/doc/<doc_id>")
+def document(doc_id: str) -> str:
+    doc = get_document(get_searcher(), doc_id)
+    if doc is None:
+        raise ApiError(404, _("There is no announcement with the id %(id)s.", id=doc_id), param="id")
+    q = request.args.get("q", "")[: current_app.config["HUIXUN"]["max_query_length"]]
+    title_html, body_html = highlight_document(doc, q)
+    view = DocView(
+        doc=doc,
+        title_html=Markup(title_html),
+        body_html=Markup(body_html),
+        entities=[
+            ("person", _("People"), doc.people),
+            ("org", _("Organizations"), doc.orgs),
+            ("place", _("Places"), doc.places),
+        ],
+    )
+    back_url = url_for("pages.search", **request.args) if q else None
+    return render_template("doc.html", doc=view, back_url=back_url)
+
+
+@bp.get("/embed.js")
+def embed_js() -> Response:
+    response = send_from_directory(current_app.static_folder or "static", "embed.js", max_age=3600)
+    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    return response

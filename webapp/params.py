@@ -1,0 +1,37 @@
+"""Request parameters → a validated :class:`search.models.SearchRequest` (shared by the page and the API).
+
+Validation itself lives in :meth:`SearchRequest.create` (each bad parameter is a ``QueryError`` naming
+it); this module only reads the query string, adds the web app's own query-length cap, and ignores
+parameters it does not know (``lang``, cache busters).
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from werkzeug.datastructures import MultiDict
+
+from search.models import FACETS, QueryError, SearchRequest
+
+__all__ = ["parse_search_request"]
+
+
+def parse_q(args: MultiDict[str, str]) -> str:
+    """The query text, whitespace-trimmed. Raises ``QueryError('q')`` beyond ``HUIXUN_MAX_QUERY_LENGTH``."""
+    q = args.get("q", "").strip()
+    limit = current_app.config["HUIXUN"]["max_query_length"]
+    if len(q) > limit:
+        raise QueryError("q", q[:20] + "…", f"is {len(q)} characters long; at most {limit} are accepted")
+    return q
+
+
+def parse_search_request(args: MultiDict[str, str], *, per_page: int | None = None) -> SearchRequest:
+    """Build the search from a query string (``per_page`` forces the page size, e.g. for the HTML page)."""
+    return SearchRequest.create(
+        parse_q(args),
+        page=args.get("page"),
+        per_page=per_page if per_page is not None else args.get("per_page"),
+        sort=args.get("sort") or None,
+        filters={name: args.getlist(name) for name in FACETS if name in args},
+        date_from=args.get("date_from"),
+        date_to=args.get("date_to"),
+    )

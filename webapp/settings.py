@@ -1,0 +1,80 @@
+"""The web app's settings, declared once in :mod:`search.settings` (name, default, help, parser).
+
+Each is read from its default, then the ``HUIXUN_<NAME>`` environment variable, then
+``create_app(test_config)``; the README's configuration table lists them all (``tests/test_settings_doc.py``).
+The gunicorn settings (``workers``, ``bind``, ``timeout``, ``access_log``) are read by ``gunicorn.conf.py``.
+"""
+
+from __future__ import annotations
+
+from search.settings import declare, parse_bool, parse_list
+
+__all__ = ["WEB_SETTINGS", "MAX_PER_PAGE"]
+
+#: The API contract fixes ``per_page`` to 1–50; this is the hard cap on hits per request (anti-scraping).
+MAX_PER_PAGE = 50
+
+
+def _positive_int(value: str | int) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError("must be at least 1")
+    return number
+
+
+def _positive_float(value: str | float) -> float:
+    number = float(value)
+    if number <= 0:
+        raise ValueError("must be greater than 0")
+    return number
+
+
+WEB_SETTINGS = [
+    declare(
+        "cors_origins",
+        ["*"],
+        "Origins allowed to call the JSON API and /embed.js from a browser (comma separated; * = any).",
+        parse_list,
+    ),
+    declare(
+        "rate_limit",
+        10.0,
+        "API requests per second allowed per client (token bucket refill rate; per gunicorn worker).",
+        _positive_float,
+    ),
+    declare(
+        "rate_burst",
+        30,
+        "API requests a client may make at once before the rate limit applies (token bucket size).",
+        _positive_int,
+    ),
+    declare(
+        "trust_proxy",
+        False,
+        "Take the client address from X-Forwarded-For (set it only behind a reverse proxy you run).",
+        parse_bool,
+    ),
+    declare(
+        "max_query_length", 200, "Longest query accepted, in characters (longer: error 400).", _positive_int
+    ),
+    declare(
+        "search_timeout",
+        2.0,
+        "Time limit of one search in seconds; a search that exceeds it returns 503 search_timeout.",
+        _positive_float,
+    ),
+    declare(
+        "frame_ancestors",
+        "'self'",
+        "CSP frame-ancestors: the sites that may show the pages in a frame ('none', 'self', or origins).",
+    ),
+    declare(
+        "cache_max_age", 60, "Cache-Control max-age (seconds) of API search and document responses.", int
+    ),
+    declare("workers", 2, "Number of gunicorn worker processes (huixun serve).", _positive_int),
+    declare("bind", "127.0.0.1:8000", "Address gunicorn listens on (host:port or unix:PATH).", str),
+    declare("timeout", 30, "Seconds before gunicorn kills and restarts a silent worker.", _positive_int),
+    declare(
+        "access_log", "-", "Where gunicorn writes its access log (a path, or - for standard output).", str
+    ),
+]
