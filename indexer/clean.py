@@ -1,0 +1,285 @@
+"""Cleaning: scraping residue out of a document's text, with a map back to the input.
+
+``clean_text(text) -> Cleaned`` runs a few regular-expression passes, each of which only deletes
+characters or replaces a match by something no longer than itself:
+
+1. line breaks: ``\\r\\n`` and ``\\r`` → ``\\n``;
+2. HTML entities (``&amp;``, ``&#12288;``, ``&nbsp;`` …) decoded; zero-width and control characters
+   (U+200B–U+200F, U+2060, BOM, C0 controls other than tab and newline, DEL) deleted;
+3. pinyin annotations left by flattened ``<ruby>`` markup deleted (see below);
+4. lines of site chrome deleted: ``打印本页``, ``关闭窗口``, ``【字体：大 中 小】``, share buttons
+   (``分享到：微信 微博 QQ空间``), ``返回顶部``, and ICP / 公网安备 / copyright footer lines;
+5. whitespace: spaces, tabs, no-break and ideographic spaces at the start and end of a line dropped, runs
+   inside a line → one space; blank lines dropped (paragraphs are separated by one ``\\n``, as in the
+   corpus); leading and trailing whitespace of the whole text dropped.
+
+Pinyin residue. ``學(xué)會`` and ``學（xué）會`` lose ``(xué)``: a parenthesis right after a Han character
+that holds only lower-case pinyin syllables, either tone-marked (``(chuàng)``, ``(xué huì)``) or one plain
+valid syllable of two letters or more (``(xue)``). The garbled forms where ``(`` and the annotated
+character were lost to mojibake, ``獲獎?wù)叽眍C`` and ``新?lián)?dāng)新``, lose the pinyin and its ``)``
+but **keep the ``?``**: it stands for a character the scraper destroyed, and a reader (or a highlight)
+should still see that something is missing there rather than two words silently fused (``新??新作為``).
+A tone-marked syllable with ``)`` right after a Han character (``學xué)``) is residue too.
+
+Kept: real parentheticals (``试点城市(园区)``, ``(2021-2023年)``, ``19个省(区、市)``), Latin ones
+(``(AI)``, ``(USTC)``, ``(online)``, list markers ``(a)``), anything not right after a Han character or
+``?``. Syllable validity comes from :data:`PINYIN_SYLLABLES` (all syllables pypinyin knows).
+
+The output is the original script; Traditional → Simplified and width folding happen later, in
+``search.normalize`` (length-preserving), so the offset map here is the only one needed to put a
+highlight back on the input.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import itertools
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from search.normalize import HAN_CLASS
+
+__all__ = ["Cleaned", "clean_text", "is_pinyin", "PINYIN_SYLLABLES"]
+
+# Every toneless syllable in pypinyin's character table (ü written u), 423 in all; tests check the list
+# against pypinyin so it cannot drift. Embedded because importing pypinyin's table costs 0.3 s per process.
+PINYIN_SYLLABLES = frozenset("""
+a ai an ang ao ba bai ban bang bao bei ben beng bi bian biang biao bie bin bing bo bong bu ca cai can cang cao
+ce cei cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui chun
+chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de dei den deng di dia dian diao die din ding diu
+dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng fiao fo fou fu ga gai gan gang gao ge
+gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen heng hm hng hong hou
+hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai kan
+kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao le lei len leng li
+lia lian liang liao lie lin ling liu lo long lou lu luan lue lun luo m ma mai man mang mao me mei men meng
+mi mian miao mie min ming miu mo mou mu n na nai nan nang nao ne nei nen neng ng ni nia nian niang niao nie
+nin ning niu nong nou nu nuan nue nun nuo o ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po
+pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru
+rua ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shei shen sheng shi shou
+shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai tan tang tao te tei teng
+ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen weng wo wong wu xi xia xian xiang
+xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za
+zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai
+zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo
+""".split())
+
+# Lower-case letters that occur in pinyin: a–z plus the tone-marked vowels, ü and tone-marked n/m.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PY_CHARS = f"a-zü{_TONED}"
+_HAN = f"[{HAN_CLASS}]"
+
+# Candidates only; is_pinyin() decides. Proper form: Han + ( syllables ). Garbled forms: ? + syllables + )
+# and Han + tone-marked syllables + ) (the "(" lost).
+_RUBY_RE = re.compile(
+    rf"(?<={_HAN})[(（][ ]?(?P<p1>[{_PY_CHARS}][{_PY_CHARS}' ]{{0,24}}?)[ ]?[)）]"
+    rf"|(?<=[?\ufffd])(?P<p2>[{_PY_CHARS}]{{1,7}})[)）]"
+    rf"|(?<={_HAN})(?P<p3>[{_PY_CHARS}]{{1,7}})[)）]"
+)
+
+_LINEBREAK_RE = re.compile(r"\r\n?")
+_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_INVISIBLE_RE = re.compile("[\u200b-\u200f\u2060\u2061-\u2064\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
+
+# Site chrome: a line made only of these tokens, brackets, separators and spaces.
+_CHROME_TOKENS = [
+    r"打印本[页頁]", r"关闭窗口", r"關閉窗口", r"关闭本[页頁]", r"關閉本[页頁]", r"打印", r"关闭", r"關閉",
+    r"字[体體号號]\s*[:：]?\s*(?:[【\[]?\s*[大中小]\s*[】\]]?\s*){2,3}", r"[大中小]\s+[大中小]\s+[大中小]",
+    r"分享到", r"分享至", r"分享", r"微信", r"微博", r"新浪微博", r"腾讯微博", r"騰訊微博", r"QQ空[间間]",
+    r"QQ好友", r"朋友圈", r"豆瓣", r"人人[网網]", r"Facebook", r"Twitter", r"LINE", r"Email",
+    r"扫一扫", r"掃一掃", r"收藏本[页頁]", r"加入收藏", r"返回[顶頂]部", r"回到[顶頂]部", r"[返回]*首[页頁]",
+    r"返回列表", r"返回", r"[【\[]?\s*[上下]一[篇条條]\s*[】\]]?\s*[:：]?\s*(?:[无無]|没有了|沒有了)?",
+]
+_CHROME_SEP = r"[ \t\u3000\u00a0【】\[\]|｜/·•:：,，、\-—_]*"
+_CHROME_LINE_RE = re.compile(
+    rf"(?m)^{_CHROME_SEP}(?:(?:{'|'.join(_CHROME_TOKENS)}){_CHROME_SEP})+$\n?"
+)
+# Footer lines: registration numbers anywhere in the line, copyright notices at its start.
+_FOOTER_LINE_RE = re.compile(
+    r"(?m)^[^\n]*(?:ICP[备備证證]|ICP[ ]?\d{6,}|公[网網]安[备備])[^\n]*$\n?"
+    r"|^[ \t]*(?:Copyright|COPYRIGHT|©|\(c\)|版[权權]所有)[^\n]{0,120}$\n?"
+)
+
+_SPACE = "[ \t\u00a0\u3000\u2002\u2003\u2009]"
+_LINE_EDGE_RE = re.compile(rf"(?m)^{_SPACE}+|{_SPACE}+$")
+_SPACE_RUN_RE = re.compile(rf"{_SPACE}{{2,}}|[\t\u00a0\u2002\u2003\u2009]")
+_BLANK_LINES_RE = re.compile(r"\n{2,}|^\n+|\n+$")
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """Clean text and its offset map.
+
+    ``spans`` holds ``(output_start, input_start)`` pairs, sorted: from ``output_start`` up to the next
+    span, output character ``i`` is input character ``input_start + (i - output_start)``. A character
+    that replaced a longer match (an entity, a run of spaces) maps to a character inside that match.
+    """
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+    def offset(self, i: int) -> int:
+        """Index in the input of output character ``i`` (``0 <= i < len(text)``; else ``IndexError``)."""
+        if not 0 <= i < len(self.text):
+            raise IndexError(i)
+        k = bisect.bisect_right(self.spans, (i, float("inf"))) - 1
+        out_start, in_start = self.spans[k]
+        return in_start + (i - out_start)
+
+    @cached_property
+    def offsets(self) -> list[int]:
+        """``offsets[i]`` is the input index of output character ``i`` (one entry per output character)."""
+        ends = [s[0] for s in self.spans[1:]] + [len(self.text)]
+        return list(itertools.chain.from_iterable(
+            range(in_start, in_start + (end - out_start))
+            for (out_start, in_start), end in zip(self.spans, ends, strict=True)
+        ))
+
+
+_Repl = Callable[[re.Match[str]], str]
+
+
+def _sub(text: str, pattern: re.Pattern[str], repl: str | _Repl) -> tuple[str, list[tuple[int, int]]]:
+    """``pattern.sub`` that also returns the spans mapping the result back to ``text``.
+
+    Each replacement must be no longer than its match (the map stays inside the match).
+    """
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    out = 0
+    pos = 0
+    for m in pattern.finditer(text):
+        start, end = m.span()
+        if start > pos:
+            spans.append((out, pos))
+            parts.append(text[pos:start])
+            out += start - pos
+        new = repl if isinstance(repl, str) else repl(m)
+        if len(new) > end - start:
+            raise AssertionError(f"replacement {new!r} longer than match {m.group()!r}")
+        if new:
+            spans.append((out, start))
+            parts.append(new)
+            out += len(new)
+        pos = end
+    if not spans and pos == 0:
+        return text, [(0, 0)]
+    if pos < len(text):
+        spans.append((out, pos))
+        parts.append(text[pos:])
+    return "".join(parts), spans or [(0, 0)]
+
+
+def _compose(outer: Sequence[tuple[int, int]], inner: Sequence[tuple[int, int]], length: int
+             ) -> list[tuple[int, int]]:
+    """Spans of ``outer`` (text C → text B) composed with ``inner`` (B → A): C → A. ``length`` = len(C)."""
+    if len(inner) == 1:
+        shift = inner[0][1] - inner[0][0]
+        return [(o, i + shift) for o, i in outer]
+    inner_starts = [s[0] for s in inner]
+    result: list[tuple[int, int]] = []
+    ends = [s[0] for s in outer[1:]] + [length]
+    for (out_start, mid_start), out_end in zip(outer, ends, strict=True):
+        # The outer span covers B[mid_start:mid_end]; cut it where an inner span starts.
+        mid_end = mid_start + (out_end - out_start)
+        k = bisect.bisect_right(inner_starts, mid_start) - 1
+        mid = mid_start
+        while mid < mid_end:
+            b_start, a_start = inner[k]
+            result.append((out_start + (mid - mid_start), a_start + (mid - b_start)))
+            k += 1
+            if k == len(inner):
+                break
+            mid = inner[k][0]
+    return result or [(0, 0)]
+
+
+def _strip_tones(syllables: str) -> str:
+    decomposed = unicodedata.normalize("NFD", syllables)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ü", "u").replace("v", "u")
+
+
+def _splits_into_syllables(word: str) -> bool:
+    # Longest-match-first DP over the syllable table (a syllable is at most 6 letters: zhuang).
+    n = len(word)
+    ok = [True] + [False] * n
+    for end in range(1, n + 1):
+        starts = range(max(0, end - 6), end)
+        ok[end] = any(ok[start] and word[start:end] in PINYIN_SYLLABLES for start in starts)
+    return ok[n]
+
+
+def is_pinyin(candidate: str, *, require_tone: bool = False) -> bool:
+    """True when ``candidate`` reads as a pinyin annotation.
+
+    Tone-marked: every space- or apostrophe-separated word splits into valid syllables and at least one
+    tone mark is present. Plain (allowed unless ``require_tone``): exactly one valid syllable of at least
+    two letters (``xue``; not ``a``, ``online``, ``ai``-like list markers of one letter).
+    """
+    if not candidate or candidate != candidate.lower():
+        return False
+    toned = any(c in _TONED for c in candidate)
+    words = [w for w in re.split(r"[ ']+", _strip_tones(candidate)) if w]
+    if not words:
+        return False
+    if toned:
+        return all(_splits_into_syllables(w) for w in words)
+    if require_tone:
+        return False
+    return len(words) == 1 and len(words[0]) >= 2 and words[0] in PINYIN_SYLLABLES
+
+
+def _ruby_repl(m: re.Match[str]) -> str:
+    if m.group("p1") is not None:
+        return "" if is_pinyin(m.group("p1")) else m.group()
+    if m.group("p2") is not None:
+        return "" if is_pinyin(m.group("p2")) else m.group()
+    return "" if is_pinyin(m.group("p3"), require_tone=True) else m.group()
+
+
+def _entity_repl(m: re.Match[str]) -> str:
+    decoded = html.unescape(m.group())
+    if decoded == m.group():
+        return decoded
+    # Entities for spaces become a plain space (folded with its neighbours in the whitespace pass).
+    return " " if decoded.isspace() and decoded != "\n" else decoded
+
+
+def _dropped_line(m: re.Match[str]) -> str:
+    # A dropped line keeps nothing, not even its newline; blank lines are folded later anyway.
+    return ""
+
+
+# (pattern, replacement, guard): a pass runs only if one of the guard characters occurs in the text, so a
+# clean text costs a few substring scans instead of a regex pass each. An empty guard always runs.
+_PASSES: tuple[tuple[re.Pattern[str], str | _Repl, str], ...] = (
+    (_LINEBREAK_RE, "\n", "\r"),
+    (_ENTITY_RE, _entity_repl, "&"),
+    (_INVISIBLE_RE, "", ""),
+    (_RUBY_RE, _ruby_repl, ")）"),
+    (_CHROME_LINE_RE, _dropped_line, ""),
+    (_FOOTER_LINE_RE, _dropped_line, "ICP公©Cc版"),
+    (_LINE_EDGE_RE, "", ""),
+    (_SPACE_RUN_RE, " ", ""),
+    (_BLANK_LINES_RE, lambda m: "" if m.start() == 0 or m.end() == len(m.string) else "\n", "\n"),
+)
+
+
+def clean_text(text: str) -> Cleaned:
+    """Clean ``text`` (see the module docstring) and return the result with its offset map.
+
+    Never raises on any ``str``; an empty result is possible (a text of chrome only).
+    """
+    spans: list[tuple[int, int]] = [(0, 0)]
+    current = text
+    for pattern, repl, guard in _PASSES:
+        if guard and not any(c in current for c in guard):
+            continue
+        new, new_spans = _sub(current, pattern, repl)
+        if new is not current:
+            spans = _compose(new_spans, spans, len(new))
+            current = new
+    return Cleaned(current, tuple(spans))

@@ -1,0 +1,126 @@
+"""Extraction: one :class:`RawDocument` → one :class:`Announcement`, exactly as the index stores it.
+
+``build_announcement(raw)``:
+
+* **title / body**: cleaned with :func:`indexer.clean.clean_text` (original script kept);
+* **title**: metadata (readers put an HTML page's title there), else the body's first sentence, cut at
+  about :data:`TITLE_CHARS` characters at a clause break (or hard, with ``…``);
+* **category**: metadata (readers put a post's category line there), as a facet value (below);
+* **source**: metadata, else the source the text states (:func:`indexer.sources.extract_source`), as a
+  facet value;
+* **date**: the metadata date when it is a valid date, else the primary date the text states
+  (:func:`indexer.dates.extract_dates` over title + body, the metadata date as reference);
+  **dates**: every date the text states;
+* **people / orgs / places**: :func:`indexer.entities.extract_entities` over title + body;
+* **id**: metadata, else ``<file stem>`` (a post, a page) or ``<file stem>-<line>`` (a JSON line).
+
+Facet values (:func:`facet_value`) are Simplified and drop trailing provenance notes, so that
+``中国科协 (cast.org.cn)`` and the Traditional twin's ``中國科協 (cast.org.cn) [OpenCC s2t 机器转换繁体]``
+are the same bucket, ``中国科协``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from search.normalize import to_simplified
+
+from .clean import clean_text
+from .dates import extract_dates
+from .entities import extract_entities
+from .html import parse_date
+from .model import Announcement, RawDocument
+from .readers import KNOWN_SUFFIXES
+from .sources import extract_source
+
+__all__ = ["build_announcement", "facet_value", "title_from_body", "document_id", "TITLE_CHARS"]
+
+TITLE_CHARS = 40
+# A clause break closer than this to the start makes a title too short to say anything: cut hard instead.
+_MIN_TITLE_CHARS = 12
+
+_SENTENCE_END_RE = re.compile(r"[。！？!?；;]")
+_CLAUSE_BREAK_RE = re.compile(r"[，,、：:]|\s")
+# A trailing provenance note: a bracketed group after a space, one holding a domain or only Latin text,
+# or one in 【】 / [] (``(cast.org.cn)``, ``[OpenCC s2t 机器转换繁体]``, ``【時報】``).
+_NOTE_RE = re.compile(
+    r"(?:\s+[(（][^()（）]*[)）]|[(（][^()（）]*\.[A-Za-z]{2,}[^()（）]*[)）]|[(（][ -~]*[)）]"
+    r"|\s*\[[^\[\]]*\]|\s*【[^【】]*】)\s*$"
+)
+
+
+def facet_value(value: str | None) -> str | None:
+    """A source or category as a facet value: Simplified, provenance notes removed, ``None`` if empty."""
+    if value is None:
+        return None
+    text = to_simplified(value.strip())
+    while True:
+        stripped = _NOTE_RE.sub("", text).strip()
+        if stripped == text or not stripped:
+            break
+        text = stripped
+    return text or None
+
+
+def title_from_body(body: str) -> str:
+    """The first sentence of ``body`` (its first line), cut at about :data:`TITLE_CHARS` characters.
+
+    A sentence ending in ``。``/``；`` loses that mark; one longer than the limit is cut at its last clause
+    break within the limit (``，``, ``、``, ``：``, a space), else hard, and ends with ``…``.
+    """
+    line = body.strip().split("\n", 1)[0].strip()
+    m = _SENTENCE_END_RE.search(line)
+    sentence = line[: m.end()] if m else line
+    sentence = sentence.rstrip("。；;")
+    if len(sentence) <= TITLE_CHARS:
+        return sentence
+    head = sentence[:TITLE_CHARS]
+    breaks = [b.start() for b in _CLAUSE_BREAK_RE.finditer(head) if b.start() >= _MIN_TITLE_CHARS]
+    cut = breaks[-1] if breaks else TITLE_CHARS
+    return sentence[:cut].rstrip() + "…"
+
+
+def document_id(raw: RawDocument) -> str:
+    """Metadata id, else ``<file stem>`` or ``<file stem>-<line>`` (stable across runs)."""
+    if raw.id:
+        return raw.id
+    name = Path(raw.origin).name
+    lowered = name.lower()
+    for suffix in (".gz", *KNOWN_SUFFIXES):
+        if lowered.endswith(suffix):
+            name, lowered = name[: -len(suffix)], lowered[: -len(suffix)]
+    return f"{name}-{raw.line}" if raw.line is not None else name
+
+
+def build_announcement(raw: RawDocument) -> Announcement:
+    """Clean and extract one document (see the module docstring).
+
+    Raises ``ValueError`` with a reason when the document has no text left after cleaning.
+    """
+    body = clean_text(raw.body).text
+    if not body:
+        raise ValueError("no text after cleaning")
+    title = clean_text(raw.title).text.replace("\n", " ") if raw.title else ""
+    # A title made from the first sentence adds nothing to extract from: read the body alone then.
+    full = f"{title}\n{body}" if title else body
+    title = title or title_from_body(body)
+
+    meta_date = parse_date(raw.date) if raw.date else None
+    found = extract_dates(full, reference_date=meta_date)
+    source = facet_value(raw.source) or facet_value(extract_source(body))
+    entities = extract_entities(full)
+    return Announcement(
+        id=document_id(raw),
+        title=title,
+        body=body,
+        origin=raw.origin,
+        date=meta_date or found.date,
+        dates=list(found.dates),
+        source=source,
+        category=facet_value(raw.category),
+        url=raw.url,
+        people=list(entities.people),
+        orgs=list(entities.orgs),
+        places=list(entities.places),
+    )
