@@ -1,0 +1,359 @@
+"""Matching and ranking a :class:`~search.query.ParsedQuery` over a :class:`~search.snapshot.Snapshot`.
+
+Matching (which documents): every term is planned into pieces (:func:`search.query.plan_term`); a Han
+piece matches where it occurs as a substring — a phrase of its bigrams in the ``grams`` field, checked
+on positions — so any substring of a document finds it, whatever jieba made of the document; a Latin
+piece matches a word of ``title``/``body`` (or, cut at an edge of the query, a word containing it).
+Terms combine with AND (OR inside a group), excluded terms subtract.
+
+Ranking (in what order), all on whole numpy arrays:
+
+* BM25F on the word fields for each piece's words: a title match counts :data:`TITLE_WEIGHT` times a
+  body match (whole-word matches);
+* a document where a piece occurs only inside longer words gets :data:`FRAGMENT_WEIGHT` × idf, below
+  any whole-word match;
+* a term's whole Han run occurring contiguously (proximity) adds :data:`PHRASE_WEIGHT` × its idf;
+* the best candidates are re-ranked on their titles: the query's text inside the title, or equal to
+  it (known-item search), adds a large bonus;
+* recency breaks ties.
+
+Relaxed mode: when no document contains every term, documents containing at least half of them
+(else any) are ranked, more terms first, and the response says so.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.reading import IndexReader
+
+from .lexicon import Lexicon
+from .normalize import normalize
+from .query import RUN_RE, FieldFilter, ParsedQuery, Piece, TermPlan, plan_term
+from .snapshot import BM25_B, BM25_K1, Snapshot
+
+__all__ = ["Match", "match_query", "order", "title_key", "piece_mask", "date_mask"]
+
+TITLE_WEIGHT = 3.0
+FRAGMENT_WEIGHT = 0.25
+PHRASE_WEIGHT = 1.0
+TITLE_CONTAINS_BONUS = 4.0
+TITLE_EQUALS_BONUS = 20.0
+COORD_WEIGHT = 100.0
+RECENCY_EPSILON = 1e-3
+#: Candidates whose stored titles are compared with the query (known-item re-ranking).
+RERANK_DEPTH = 30
+#: At most this many vocabulary words stand for a Latin fragment (``21`` → ``2021``, ``2110`` …).
+MAX_EXPANSIONS = 2048
+
+
+@dataclass
+class Match:
+    """Matched documents (``mask``) with their scores, the term plans (for highlighting) and notes."""
+
+    mask: np.ndarray
+    scores: np.ndarray
+    plans: tuple[TermPlan, ...]
+    relaxed: bool
+    notes: tuple[str, ...]
+    text_key: str
+
+
+def title_key(text: str) -> str:
+    """The comparable form of a title or query: normalized Han and Latin characters only."""
+    return "".join(m.group(0) for m in RUN_RE.finditer(normalize(text)))
+
+
+def _bm25(snap: Snapshot, reader: IndexReader, word: str, scores: np.ndarray) -> None:
+    for field, weight in (("title", TITLE_WEIGHT), ("body", 1.0)):
+        post = snap.postings(reader, field, word)
+        if not post.df:
+            continue
+        idf = snap.idf(post.df)
+        tf = post.weights
+        dl = snap.lengths[field][post.ids]
+        norm = BM25_K1 * (1.0 - BM25_B + BM25_B * dl / snap.avg_length[field])
+        scores[post.ids] += weight * idf * tf * (BM25_K1 + 1.0) / (tf + norm)
+
+
+def _grams_ids(snap: Snapshot, reader: IndexReader, text: str) -> np.ndarray:
+    """Sorted docnums of the documents containing the Han string ``text`` (any length ≥ 1)."""
+    key = ("grams", text)
+    cached = snap.derived(key)
+    if cached is not None:
+        return cached
+    if len(text) == 1:
+        # One character: it starts a bigram, or ends a Han run (the run-final unigram).
+        lists = [snap.postings(reader, "grams", term).ids for term in snap.expand(reader, "grams", text)]
+        ids = np.unique(np.concatenate(lists)) if lists else np.zeros(0, dtype=np.int32)
+    elif len(text) == 2:
+        ids = snap.postings(reader, "grams", text).ids
+    else:
+        ids = _phrase_ids(snap, reader, text)
+    snap.remember(key, ids)
+    return ids
+
+
+def _phrase_ids(snap: Snapshot, reader: IndexReader, text: str) -> np.ndarray:
+    # Bigrams at offsets 0, 2, 4 … and the last one cover every character; their positions (character
+    # offsets) must line up, so the phrase occurs contiguously.
+    n = len(text)
+    offsets = sorted(set(range(0, n - 1, 2)) | {n - 2})
+    posts = [(off, snap.postings(reader, "grams", text[off : off + 2])) for off in offsets]
+    if any(not p.df for _, p in posts):
+        return np.zeros(0, dtype=np.int32)
+    candidates = posts[0][1].ids
+    for _, post in sorted(posts[1:], key=lambda item: item[1].df):
+        candidates = np.intersect1d(candidates, post.ids, assume_unique=True)
+        if not candidates.size:
+            return candidates
+    fmt = reader.schema["grams"].format
+    decode = fmt.decode_positions
+    indexes = [(off, np.searchsorted(post.ids, candidates), post.values) for off, post in posts]
+    found: list[int] = []
+    for i, docnum in enumerate(candidates.tolist()):
+        starts: set[int] | None = None
+        for off, idx, values in indexes:
+            assert values is not None
+            here = {p - off for p in decode(values[idx[i]])}
+            starts = here if starts is None else starts & here
+            if not starts:
+                break
+        if starts:
+            found.append(docnum)
+    return np.asarray(found, dtype=np.int32)
+
+
+def _latin_terms(snap: Snapshot, reader: IndexReader, piece: Piece) -> list[str]:
+    text = piece.text
+    if piece.edge == "exact":
+        return [text]
+    vocab = snap.latin_vocabulary(reader)
+    key = ("latin", piece.edge, text)
+    cached = snap.derived(key)
+    if cached is not None:
+        return list(cached)
+    terms: list[str]
+    if piece.edge == "prefix":
+        start = bisect.bisect_left(vocab, text)
+        terms = []
+        for term in vocab[start:]:
+            if not term.startswith(text) or len(terms) >= MAX_EXPANSIONS:
+                break
+            terms.append(term)
+    elif piece.edge == "suffix":
+        terms = [t for t in vocab if t.endswith(text)][:MAX_EXPANSIONS]
+    else:
+        terms = [t for t in vocab if text in t][:MAX_EXPANSIONS]
+    if text not in terms:
+        terms.insert(0, text)
+    snap.remember(key, tuple(terms))
+    return terms
+
+
+def piece_mask(snap: Snapshot, reader: IndexReader, piece: Piece) -> np.ndarray:
+    """Boolean mask of the documents a piece matches (see the module docstring)."""
+    mask = np.zeros(snap.size, dtype=bool)
+    if piece.kind == "han":
+        mask[_grams_ids(snap, reader, piece.text)] = True
+    else:
+        for term in _latin_terms(snap, reader, piece):
+            for field in ("title", "body"):
+                mask[snap.postings(reader, field, term).ids] = True
+    return mask
+
+
+def _piece_match(snap: Snapshot, reader: IndexReader, piece: Piece) -> tuple[np.ndarray, np.ndarray]:
+    """Mask and score of one piece: BM25F of its whole words, at least a fragment score."""
+    pmask = piece_mask(snap, reader, piece)
+    whole = np.zeros(snap.size, dtype=np.float32)
+    for word in piece.words if len(piece.words) == 1 else (piece.text,):
+        _bm25(snap, reader, word, whole)
+    frag_idf = snap.idf(int(pmask.sum()))
+    return pmask, np.where(pmask, np.maximum(whole, FRAGMENT_WEIGHT * frag_idf), 0.0).astype(np.float32)
+
+
+def _phrase_bonus(snap: Snapshot, reader: IndexReader, plan: TermPlan, scores: np.ndarray) -> None:
+    for phrase in plan.phrases:
+        ids = _grams_ids(snap, reader, phrase)
+        if ids.size:
+            scores[ids] += PHRASE_WEIGHT * snap.idf(int(ids.size))
+
+
+def _term_match(snap: Snapshot, reader: IndexReader, plan: TermPlan) -> tuple[np.ndarray, np.ndarray]:
+    """Mask and score of one term (all its pieces)."""
+    mask = snap.live.copy()
+    scores = np.zeros(snap.size, dtype=np.float32)
+    for piece in plan.pieces:
+        pmask, pscore = _piece_match(snap, reader, piece)
+        mask &= pmask
+        scores += pscore
+    _phrase_bonus(snap, reader, plan, scores)
+    return mask, scores
+
+
+def _filter_mask(snap: Snapshot, lexicon: Lexicon, filters: Iterable[FieldFilter]) -> np.ndarray:
+    """Documents passing the query's ``field:value`` filters (OR within a facet, AND across)."""
+    by_facet: dict[str, list[str]] = {}
+    for flt in filters:
+        by_facet.setdefault(flt.facet, []).append(flt.value)
+    mask = snap.live.copy()
+    for facet, wanted in by_facet.items():
+        column = snap.facets[facet]
+        chosen: set[int] = set()
+        for value in wanted:
+            norm = normalize(value).strip()
+            if facet in ("person", "org", "place"):
+                norm = lexicon.canonical_name(value)
+                chosen |= {i for i, v in enumerate(column.normalized) if v == norm}
+            elif facet == "year":
+                chosen |= {i for i, v in enumerate(column.values) if v == value}
+            else:  # source / category: the name as typed may be part of the stored label
+                exact = {i for i, v in enumerate(column.normalized) if v == norm}
+                chosen |= exact or {i for i, v in enumerate(column.normalized) if norm and norm in v}
+        mask &= column.value_mask(chosen, snap.size)
+    return mask
+
+
+def date_mask(snap: Snapshot, date_from: str | None, date_to: str | None) -> np.ndarray | None:
+    """Documents dated within the inclusive bounds (``None`` when there are no bounds)."""
+    if not date_from and not date_to:
+        return None
+    low = int(date_from.replace("-", "")) if date_from else 1
+    high = int(date_to.replace("-", "")) if date_to else 99999999
+    return (snap.date_key >= low) & (snap.date_key <= high)
+
+
+def match_query(
+    snap: Snapshot,
+    reader: IndexReader,
+    parsed: ParsedQuery,
+    lexicon: Lexicon,
+    restrict: np.ndarray | None = None,
+) -> Match:
+    """Match and score ``parsed``. ``restrict`` (request filters) decides whether relaxed mode is
+    needed: only when nothing passes both the terms and ``restrict``."""
+    notes: list[str] = []
+    base = snap.live & _filter_mask(snap, lexicon, parsed.filters)
+    dates = date_mask(snap, parsed.date_from, parsed.date_to)
+    if dates is not None:
+        base &= dates
+    plans: list[TermPlan] = []
+    # Clauses that must all match (each a mask and its score). A group of one plain term contributes
+    # one clause per piece, so that a long natural-language query can be relaxed word by word.
+    clauses: list[tuple[np.ndarray, np.ndarray]] = []
+    bonus = np.zeros(snap.size, dtype=np.float32)
+    for group in parsed.groups:
+        group_plans = []
+        for term in group:
+            plan = plan_term(term)
+            if plan.pieces:
+                group_plans.append(plan)
+            else:
+                notes.append(f"{term.text!r} has nothing searchable and was ignored")
+        plans.extend(group_plans)
+        if len(group_plans) == 1 and not group_plans[0].term.phrase:
+            for piece in group_plans[0].pieces:
+                clauses.append(_piece_match(snap, reader, piece))
+            _phrase_bonus(snap, reader, group_plans[0], bonus)
+        elif group_plans:
+            gmask = np.zeros(snap.size, dtype=bool)
+            gscore = np.zeros(snap.size, dtype=np.float32)
+            for plan in group_plans:
+                tmask, tscore = _term_match(snap, reader, plan)
+                gmask |= tmask
+                gscore += np.where(tmask, tscore, 0.0).astype(np.float32)
+            clauses.append((gmask, gscore))
+    for term in parsed.excluded:
+        plan = plan_term(term)
+        if plan.pieces:
+            base &= ~_term_match(snap, reader, plan)[0]
+    scores = bonus
+    relaxed = False
+    groups = clauses
+    if not groups:
+        mask = base
+    else:
+        mask = base.copy()
+        for gmask, gscore in groups:
+            mask &= gmask
+            scores += gscore
+        within = mask if restrict is None else mask & restrict
+        if len(groups) > 1 and not within.any():
+            relaxed = True
+            hits = np.zeros(snap.size, dtype=np.int16)
+            for gmask, _ in groups:
+                hits += gmask
+            candidates = base if restrict is None else base & restrict
+            need = (len(groups) + 1) // 2
+            mask = base & (hits >= need)
+            if not (mask & candidates).any():
+                mask = base & (hits >= 1)
+            scores += COORD_WEIGHT * hits
+    scores += RECENCY_EPSILON * _recency(snap)
+    return Match(mask, scores, tuple(plans), relaxed, tuple(notes), title_key(_plain_text(parsed)))
+
+
+def _plain_text(parsed: ParsedQuery) -> str:
+    return " ".join(term.text for group in parsed.groups for term in group)
+
+
+def _recency(snap: Snapshot) -> np.ndarray:
+    key = snap.derived(("recency",))
+    if key is None:
+        dated = snap.date_key > 0
+        key = np.zeros(snap.size, dtype=np.float32)
+        if dated.any():
+            ranks = np.argsort(np.argsort(snap.date_key, kind="stable"), kind="stable")
+            key = (ranks / max(snap.size - 1, 1)).astype(np.float32)
+            key[~dated] = 0.0
+        snap.remember(("recency",), key)
+    return key
+
+
+def order(
+    snap: Snapshot,
+    match: Match,
+    mask: np.ndarray,
+    sort: str,
+    stop: int,
+    title_of: Callable[[int], str],
+) -> np.ndarray:
+    """Docnums of ``mask`` in result order, the first ``stop`` of them.
+
+    ``relevance``: score (after known-item re-ranking of the best :data:`RERANK_DEPTH`), newest first
+    on ties; ``date_desc``/``date_asc``: date, then score. ``title_of(docnum)`` returns a stored title.
+    """
+    docs = np.flatnonzero(mask)
+    if not docs.size:
+        return docs
+    scores = match.scores[docs]
+    if sort == "relevance":
+        depth = min(docs.size, max(stop, RERANK_DEPTH))
+        if depth < docs.size:
+            top = np.argpartition(-scores, depth - 1)[:depth]
+        else:
+            top = np.arange(docs.size)
+        top = top[np.argsort(-scores[top], kind="stable")]
+        if match.text_key:
+            bonus = np.zeros(top.size, dtype=np.float32)
+            for i, index in enumerate(top[:RERANK_DEPTH].tolist()):
+                key = title_key(title_of(int(docs[index])))
+                if key == match.text_key:
+                    bonus[i] = TITLE_EQUALS_BONUS
+                elif match.text_key in key:
+                    bonus[i] = TITLE_CONTAINS_BONUS
+            final = scores[top] + bonus
+            top = top[np.argsort(-final, kind="stable")]
+        return docs[top[:stop]]
+    dates = snap.date_key[docs]
+    if sort == "date_desc":
+        ranked = np.lexsort((-scores, -dates))
+    else:
+        undated = dates == 0
+        ranked = np.lexsort((-scores, np.where(undated, 99999999, dates)))
+    return docs[ranked[:stop]]
+

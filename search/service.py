@@ -1,0 +1,174 @@
+"""The query side's one entry point: :func:`run_search` (plus document look-ups for the document page).
+
+The web page, the JSON endpoint and ``huixun search`` call only these functions::
+
+    request = SearchRequest.create(q, page=..., filters={"source": [...]})   # QueryError on bad input
+    response = run_search(searcher, request)                                 # never raises on query text
+
+Steps: parse the query (:mod:`search.query`), match and score it on the generation's in-memory arrays
+(:mod:`search.snapshot`, :mod:`search.ranking`), apply the request's facet selections and date range,
+count facets (:mod:`search.facets`), order and page, then read the stored fields of the page's hits
+only and highlight them (:mod:`search.highlight`), and add a suggestion (:mod:`search.suggest`) when
+the query found little.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeAlias
+
+from whoosh.index import Index
+from whoosh.searching import Searcher
+
+from .facets import apply_selections, compute_facets, selection_masks
+from .highlight import highlight, snippet
+from .lexicon import Lexicon, load_lexicon
+from .models import Document, Hit, SearchRequest, SearchResponse
+from .query import parse_query, plan_term
+from .ranking import date_mask, match_query, order
+from .snapshot import snapshot_for
+from .store import IndexStore
+from .suggest import suggest
+
+__all__ = ["run_search", "get_document", "highlight_document", "query_marks", "SearchSource"]
+
+SearchSource: TypeAlias = Searcher | Index | IndexStore | str | os.PathLike[str]
+
+
+@functools.cache
+def _lexicon() -> Lexicon:
+    return load_lexicon()
+
+
+@contextmanager
+def _searcher(source: SearchSource) -> Iterator[Searcher]:
+    """A searcher for ``source``; one opened here is closed on exit, a caller's is left open."""
+    if isinstance(source, Searcher):
+        yield source
+        return
+    if isinstance(source, Index):
+        ix = source
+    else:
+        store = source if isinstance(source, IndexStore) else IndexStore(source)
+        ix = store.open()
+    searcher = ix.searcher()
+    try:
+        yield searcher
+    finally:
+        searcher.close()
+
+
+def _split(value: Any) -> tuple[str, ...]:
+    if not value:
+        return ()
+    if isinstance(value, list | tuple):
+        return tuple(str(v) for v in value if v)
+    return tuple(part for part in str(value).split(",") if part)
+
+
+def query_marks(q: str) -> tuple[str, ...]:
+    """The normalized strings a query highlights (every term's words and phrases, longest first)."""
+    parsed = parse_query(q)
+    marks: set[str] = set()
+    for group in parsed.groups:
+        for term in group:
+            marks.update(plan_term(term).marks)
+    return tuple(sorted(marks, key=lambda m: (-len(m), m)))
+
+
+def run_search(source: SearchSource, request: SearchRequest) -> SearchResponse:
+    """Run ``request`` against an index (a Whoosh searcher, an index, an :class:`IndexStore` or an
+    index directory). Never raises because of the query text; parameter errors were raised by
+    :meth:`SearchRequest.create`. Store errors (``IndexNotFound`` …) propagate."""
+    started = time.perf_counter()
+    with _searcher(source) as searcher:
+        reader = searcher.reader()
+        snap = snapshot_for(reader)
+        lexicon = _lexicon()
+        parsed = parse_query(request.q)
+        masks = selection_masks(snap, request.filters)
+        dates = date_mask(snap, request.date_from, request.date_to)
+        restrict = apply_selections(snap.live if dates is None else dates, masks)
+        match = match_query(snap, reader, parsed, lexicon, restrict=restrict)
+        base = match.mask if dates is None else match.mask & dates
+        final = apply_selections(base, masks)
+        total = int(final.sum())
+        facets, facet_values = compute_facets(snap, base, masks, request)
+        stop = request.page * request.per_page
+
+        def title_of(docnum: int) -> str:
+            return str(searcher.stored_fields(docnum).get("title") or "")
+
+        ranked = order(snap, match, final, request.sort, stop, title_of)
+        page_docs = ranked[(request.page - 1) * request.per_page : stop].tolist()
+        marks = tuple(sorted({m for plan in match.plans for m in plan.marks}, key=lambda m: (-len(m), m)))
+        hits = tuple(
+            _hit(searcher.stored_fields(docnum), marks, float(match.scores[docnum]), request.snippet_chars)
+            for docnum in page_docs
+        )
+        suggestion = suggest(snap, reader, parsed, lexicon, total) if parsed.groups else None
+    took = (time.perf_counter() - started) * 1000.0
+    return SearchResponse(
+        request=request,
+        total=total,
+        hits=hits,
+        facets=facets,
+        facet_values=facet_values,
+        took_ms=took,
+        relaxed=match.relaxed,
+        suggestion=suggestion if suggestion and suggestion != parsed.text else None,
+        terms=marks,
+        notes=parsed.notes + match.notes,
+    )
+
+
+def _hit(fields: dict[str, Any], marks: tuple[str, ...], score: float, size: int) -> Hit:
+    title = str(fields.get("title") or "")
+    body = str(fields.get("body") or "")
+    return Hit(
+        id=str(fields.get("id")),
+        title=title,
+        title_html=highlight(title, marks),
+        snippet_html=snippet(body, marks, size),
+        url=fields.get("url") or None,
+        date=fields.get("date") or None,
+        source=fields.get("source") or None,
+        category=fields.get("category") or None,
+        people=_split(fields.get("people")),
+        orgs=_split(fields.get("orgs")),
+        places=_split(fields.get("places")),
+        score=round(score, 4),
+    )
+
+
+def get_document(source: SearchSource, doc_id: str) -> Document | None:
+    """The stored document with id ``doc_id``, or ``None`` when there is none."""
+    with _searcher(source) as searcher:
+        fields = searcher.document(id=doc_id)
+    if not fields:
+        return None
+    return Document(
+        id=str(fields.get("id")),
+        title=str(fields.get("title") or ""),
+        body=str(fields.get("body") or ""),
+        url=fields.get("url") or None,
+        date=fields.get("date") or None,
+        dates=_split(fields.get("dates")),
+        source=fields.get("source") or None,
+        category=fields.get("category") or None,
+        people=_split(fields.get("people")),
+        orgs=_split(fields.get("orgs")),
+        places=_split(fields.get("places")),
+        indexed_at=fields.get("indexed_at") or None,
+    )
+
+
+def highlight_document(doc: Document, q: str | None) -> tuple[str, str]:
+    """``(title_html, body_html)`` of a whole document with the query's words marked (escaped HTML;
+    line breaks are kept as ``\\n``)."""
+    marks = query_marks(q or "")
+    return highlight(doc.title, marks), highlight(doc.body, marks)
