@@ -97,10 +97,12 @@ _CHROME_SEP = r"[ \t\u3000\u00a0【】\[\]|｜/·•:：,，、\-—_]*"
 _CHROME_LINE_RE = re.compile(
     rf"(?m)^{_CHROME_SEP}(?:(?:{'|'.join(_CHROME_TOKENS)}){_CHROME_SEP})+$\n?"
 )
-# Footer lines: registration numbers anywhere in the line, copyright notices at its start.
+# Footer lines: registration numbers anywhere in the line, copyright notices and previous/next links
+# (``上一篇：…``) at its start.
 _FOOTER_LINE_RE = re.compile(
     r"(?m)^[^\n]*(?:ICP[备備证證]|ICP[ ]?\d{6,}|公[网網]安[备備])[^\n]*$\n?"
     r"|^[ \t]*(?:Copyright|COPYRIGHT|©|\(c\)|版[权權]所有)[^\n]{0,120}$\n?"
+    r"|^[ \t]*[【\[]?[上下]一[篇条條][】\]]?[ \t]*[:：][^\n]{0,80}$\n?"
 )
 
 _SPACE = "[ \t\u00a0\u3000\u2002\u2003\u2009]"
@@ -261,7 +263,7 @@ _PASSES: tuple[tuple[re.Pattern[str], str | _Repl, str], ...] = (
     (_INVISIBLE_RE, "", ""),
     (_RUBY_RE, _ruby_repl, ")）"),
     (_CHROME_LINE_RE, _dropped_line, ""),
-    (_FOOTER_LINE_RE, _dropped_line, "ICP公©Cc版"),
+    (_FOOTER_LINE_RE, _dropped_line, "ICP公©Cc版篇条條"),
     (_LINE_EDGE_RE, "", ""),
     (_SPACE_RUN_RE, " ", ""),
     (_BLANK_LINES_RE, lambda m: "" if m.start() == 0 or m.end() == len(m.string) else "\n", "\n"),

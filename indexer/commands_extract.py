@@ -35,7 +35,6 @@ def extract(paths: tuple[str, ...], max_file_mb: int, max_line_mb: int, fields: 
             raise click.ClickException(f"unknown field(s): {', '.join(unknown)}")
     limits = ReadLimits(max_file_bytes=max_file_mb * _MB, max_line_bytes=max_line_mb * _MB)
     done = failed = 0
-    out = click.get_text_stream("stdout")
     for item in read_paths(paths, limits):
         if not isinstance(item, IngestError):
             try:
@@ -46,12 +45,11 @@ def extract(paths: tuple[str, ...], max_file_mb: int, max_line_mb: int, fields: 
                 record = announcement.to_json()
                 if wanted:
                     record = {name: record[name] for name in wanted}
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                click.echo(json.dumps(record, ensure_ascii=False))
                 done += 1
                 continue
         click.echo(str(item), err=True)
         failed += 1
-    out.flush()
     click.echo(f"{done} announcement(s), {failed} error(s)", err=True)
     if failed:
         raise click.exceptions.Exit(1)

@@ -36,12 +36,16 @@ from .sources import extract_source
 
 __all__ = ["build_announcement", "facet_value", "title_from_body", "document_id", "TITLE_CHARS"]
 
+# A first sentence up to TITLE_MAX_CHARS is the title whole; a longer one is cut within TITLE_CHARS (the
+# demo corpus's real titles: median 23 characters, 90% ≤ 36, longest 65).
 TITLE_CHARS = 40
+TITLE_MAX_CHARS = 48
 # A clause break closer than this to the start makes a title too short to say anything: cut hard instead.
 _MIN_TITLE_CHARS = 12
 
 _SENTENCE_END_RE = re.compile(r"[。！？!?；;]")
-_CLAUSE_BREAK_RE = re.compile(r"[，,、：:]|\s")
+# Where to cut, best first: a clause break, else a list comma or a space (a hard cut is the last resort).
+_CLAUSE_BREAK_RES = (re.compile(r"[，,：:]"), re.compile(r"[、\s]"))
 # A trailing provenance note: a bracketed group after a space, one holding a domain or only Latin text,
 # or one in 【】 / [] (``(cast.org.cn)``, ``[OpenCC s2t 机器转换繁体]``, ``【時報】``).
 _NOTE_RE = re.compile(
@@ -66,18 +70,23 @@ def facet_value(value: str | None) -> str | None:
 def title_from_body(body: str) -> str:
     """The first sentence of ``body`` (its first line), cut at about :data:`TITLE_CHARS` characters.
 
-    A sentence ending in ``。``/``；`` loses that mark; one longer than the limit is cut at its last clause
-    break within the limit (``，``, ``、``, ``：``, a space), else hard, and ends with ``…``.
+    A sentence ending in ``。``/``；`` loses that mark; one longer than :data:`TITLE_MAX_CHARS` is cut at
+    its last clause break (``，``, ``：``; else ``、`` or a space) within :data:`TITLE_CHARS`, else hard,
+    and ends with ``…``.
     """
     line = body.strip().split("\n", 1)[0].strip()
     m = _SENTENCE_END_RE.search(line)
     sentence = line[: m.end()] if m else line
     sentence = sentence.rstrip("。；;")
-    if len(sentence) <= TITLE_CHARS:
+    if len(sentence) <= TITLE_MAX_CHARS:
         return sentence
     head = sentence[:TITLE_CHARS]
-    breaks = [b.start() for b in _CLAUSE_BREAK_RE.finditer(head) if b.start() >= _MIN_TITLE_CHARS]
-    cut = breaks[-1] if breaks else TITLE_CHARS
+    cut = TITLE_CHARS
+    for pattern in _CLAUSE_BREAK_RES:
+        breaks = [b.start() for b in pattern.finditer(head) if b.start() >= _MIN_TITLE_CHARS]
+        if breaks:
+            cut = breaks[-1]
+            break
     return sentence[:cut].rstrip() + "…"
 
 
