@@ -17,7 +17,8 @@
 * Text: block elements and ``<br>`` become line breaks (paragraphs), whitespace inside a paragraph is
   folded as a browser does, ``<ruby>`` keeps its base text (``<rt>``/``<rp>`` dropped).
 
-A page whose body is empty raises :class:`NoContent` (a ``ValueError``); the reader reports it.
+A page whose body is empty once cleaned (fewer than :data:`MIN_BODY_CHARS` characters) raises
+:class:`NoContent` (a ``ValueError``); the reader reports it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from search.normalize import HAN_CLASS
+
+from .clean import clean_text
 
 __all__ = ["HtmlPage", "NoContent", "SiteRule", "parse_html", "load_sites", "html_to_text"]
 
@@ -53,6 +58,7 @@ _CHROME_ATTR_RE = re.compile(
     re.IGNORECASE,
 )
 _WS_RE = re.compile(r"[ \t\n\r\f]+")
+HAN_RE = re.compile(f"[{HAN_CLASS}]")
 _DATE_RE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _DATE_LINE_RE = re.compile(r"(?:发布|發佈|发表|發表|更新)?(?:时间|時間|日期)\s*[:：]")
 _SOURCE_RE = re.compile(r"(?:来源|來源|稿源|出处|出處)\s*[:：]\s*(?P<src>[^\s|｜]{1,40})")
@@ -229,13 +235,20 @@ def _is_chrome(node: LexborNode) -> bool:
     return bool(marks) and bool(_CHROME_ATTR_RE.search(marks))
 
 
+def _han_count(node: LexborNode) -> int:
+    return len(HAN_RE.findall(node.text(separator="")))
+
+
 def _drop_chrome(root: LexborNode) -> None:
+    # A class name is a hint, not proof (``article ad-free``, ``main-top``): never drop a container that
+    # holds most of the page's text.
+    total = _han_count(root)
     for tag in _CHROME_TAGS:
         for node in root.css(tag):
-            node.decompose()
+            if _han_count(node) * 2 < total:
+                node.decompose()
     for node in root.css("[class], [id]"):
-        # Never drop the whole page or a container that holds most of its text.
-        if node.tag in ("html", "body") or not _is_chrome(node):
+        if node.tag in ("html", "body") or not _is_chrome(node) or _han_count(node) * 2 >= total:
             continue
         node.decompose()
 
@@ -333,6 +346,7 @@ def parse_html(markup: str, url: str | None = None, sites: tuple[SiteRule, ...] 
         body_node = _densest_block(tree.body)
     body = html_to_text(body_node) if body_node is not None else ""
     body = _strip_lines(body, title)
-    if len(_WS_RE.sub("", body)) < MIN_BODY_CHARS:
+    # Measured after cleaning, so a page of chrome only (a footer, a share bar) has no content either.
+    if len(_WS_RE.sub("", clean_text(body).text)) < MIN_BODY_CHARS:
         raise NoContent("HTML page has no content")
     return HtmlPage(title=title, date=date, source=source, body=body)

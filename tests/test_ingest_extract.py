@@ -91,7 +91,7 @@ def test_text_source_when_metadata_has_none() -> None:
     raw = RawDocument(origin="x.txt", line=None, id=None, body=doc["body"] + "\n来源：北京神经变性病学会")
     ann = build_announcement(raw)
     assert (ann.id, ann.source) == ("x", "北京神经变性病学会")
-    assert ann.title == doc["body"].split("。")[0]  # 42 characters: the whole first sentence
+    assert ann.title == doc["body"].split("。")[0]  # 46 characters: the whole first sentence
 
 
 @pytest.mark.parametrize(("body", "title"), [

@@ -108,3 +108,13 @@ def test_site_rules_file_loads() -> None:
     assert names == ["cast", "trs-wcm"]
     with pytest.raises(ValueError, match="invalid site rules"):
         load_sites(str(FIXTURES))
+
+
+def test_chrome_looking_class_does_not_drop_the_article() -> None:
+    body = DOCS["bjndd-contentt-3"]["body"]
+    markup = (
+        "<html><body><div class='nav'><a href='/'>网站首页</a> <a href='/n'>通知公告</a></div>"
+        f"<div class='main-top article'><p>{body}</p></div>"
+        "<div class='footer'>版权所有：北京神经变性病学会</div></body></html>"
+    )
+    assert parse_html(markup).body == body
