@@ -1,0 +1,256 @@
+"""Calendar dates stated in an announcement: a hand-written parser (regular expressions + a numeral table).
+
+Read (on the normalized text, so Traditional and full-width input read the same):
+
+* ``2021年1月18日``, ``1月18日`` and ``18日`` (year and month from the last full date before them, else
+  from ``reference_date``; a month more than six months away from the reference month moves the year:
+  a December date in a January document is the previous year);
+* Chinese numerals ``二〇二一年一月十八日``, ``二零二一年一月十八日``;
+* ROC years ``民国110年1月18日`` and bare ``110年1月18日`` (years below 200 can only be ROC years: +1911);
+* ``2021-01-18``, ``2021/1/18``, ``2021.1.18`` (not inside URLs or longer digit strings);
+* ``今(8)日`` / ``今（8）日`` → day 8 of the reference month;
+* ranges ``10月22日至24日`` and ``10月22-24日`` → both ends.
+
+Not read: months or years alone, recurring dates (``每月15日``), ordinals (``第3日``), invalid dates
+(``2月30日``), digits inside URLs, identifiers and phone numbers. A day that cannot be anchored (no year
+or month in the text and no ``reference_date``) is dropped.
+
+The primary ``date`` (gold guidelines §6) is the first date of the document's opening (title and the
+first :data:`OPENING_CHARS` characters) or of a ``时间：``/``日期：`` field, skipping deadlines
+(``截止``, ``前报名`` …); ``None`` when the opening states no date (only ``近日``/``日前``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from search.normalize import normalize
+
+__all__ = ["DateInfo", "extract_dates", "OPENING_CHARS"]
+
+# How far into a document its main event's date is looked for; dates further in are background.
+OPENING_CHARS = 260
+
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "o": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUM = "〇零○一二两三四五六七八九十廿卅"
+_NUM = rf"(?:\d{{1,4}}|[{_CN_NUM}]{{1,4}})"
+_SP = r"[ \t]*"
+
+# Year (optionally 民国), month, day; the year part is optional, the day part too (then it is a month
+# mention, which only anchors later days).
+_YMD_RE = re.compile(
+    rf"(?P<roc>民国{_SP})?(?:(?P<y>{_NUM}){_SP}年{_SP})?(?P<m>{_NUM}){_SP}月"
+    rf"(?:{_SP}(?P<d>{_NUM}){_SP}[日号])?"
+    rf"(?:{_SP}(?:至|到|-|–|—|~|～|、){_SP}(?:(?P<m2>{_NUM}){_SP}月{_SP})?(?P<d2>{_NUM}){_SP}[日号])?"
+)
+_DAY_RE = re.compile(
+    rf"(?P<d>{_NUM}){_SP}日(?:{_SP}(?:至|到|-|–|—|~|～|、){_SP}(?P<d2>{_NUM}){_SP}日)?"
+)
+_TODAY_RE = re.compile(rf"今{_SP}\({_SP}(?P<d>\d{{1,2}}){_SP}\){_SP}日")
+_NUMERIC_RE = re.compile(
+    r"(?<![0-9a-z./_-])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![0-9a-z/_-]|\.\d)"
+)
+_URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。；、）)]*")
+# Characters that, right before a bare day, make it a non-date (每月15日, 第3日, 3月 is read elsewhere).
+_DAY_BLOCKERS = set("每第月个个号.:/-")
+_DEADLINE_RE = re.compile(r"截止|截至|前报名|之前|以前|为止|前提交|前发送|前报送|deadline")
+_FIELD_RE = re.compile(r"(?:时间|日期)[:：]")
+
+
+@dataclass(frozen=True)
+class DateInfo:
+    """``date``: the primary date (``YYYY-MM-DD``) or ``None``; ``dates``: every date, distinct, sorted."""
+
+    date: str | None
+    dates: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    day: dt.date
+    deadline: bool
+
+
+def _cn_number(text: str) -> int | None:
+    """``"2021"``, ``"二〇二一"``, ``"十八"``, ``"二十一"``, ``"廿四"`` → int; ``None`` when not a number."""
+    if text.isdigit():
+        return int(text)
+    for mark, tens in (("十", 1), ("廿", 2), ("卅", 3)):
+        if mark in text:
+            head, _, tail = text.partition(mark)
+            if len(head) > 1 or len(tail) > 1 or (head and mark != "十"):
+                return None
+            high = _CN_DIGITS.get(head) if head else tens
+            low = _CN_DIGITS.get(tail) if tail else 0
+            if high is None or low is None:
+                return None
+            return high * 10 + low
+    value = 0
+    for char in text:
+        digit = _CN_DIGITS.get(char)
+        if digit is None:
+            return None
+        value = value * 10 + digit
+    return value
+
+
+def _year(raw: str | None, roc: bool) -> int | None:
+    if raw is None:
+        return None
+    value = _cn_number(raw)
+    if value is None:
+        return None
+    if roc or 0 < value < 200:
+        return value + 1911
+    if 1900 <= value <= 2100:
+        return value
+    return None
+
+
+def _make(year: int, month: int | None, day: int | None) -> dt.date | None:
+    if month is None or day is None:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _near_reference(month: int, ref: dt.date) -> int:
+    """The year of a month written without a year: the reference year, shifted across a year boundary."""
+    if month - ref.month > 6:
+        return ref.year - 1
+    if ref.month - month > 6:
+        return ref.year + 1
+    return ref.year
+
+
+def _parse_reference(reference_date: str | None) -> dt.date | None:
+    if not reference_date:
+        return None
+    try:
+        return dt.date.fromisoformat(reference_date[:10])
+    except ValueError:
+        return None
+
+
+def extract_dates(text: str, reference_date: str | None = None) -> DateInfo:
+    """Find every calendar date in ``text``; see the module docstring for what is read.
+
+    ``reference_date`` (``YYYY-MM-DD``, usually the metadata date) only supplies a missing year or
+    month. Never raises on odd input: an unparsable ``reference_date`` is ignored.
+    """
+    ref = _parse_reference(reference_date)
+    norm = normalize(text)
+    masked = _URL_RE.sub(lambda m: " " * len(m.group(0)), norm)
+    found: list[_Found] = []
+    taken = [False] * len(masked)
+
+    def deadline_at(start: int, end: int) -> bool:
+        window = masked[max(0, start - 12) : end + 8]
+        return bool(_DEADLINE_RE.search(window))
+
+    def add(start: int, end: int, day: dt.date | None) -> None:
+        if day is not None:
+            found.append(_Found(start, day, deadline_at(start, end)))
+
+    def mark(start: int, end: int) -> None:
+        for i in range(start, end):
+            taken[i] = True
+
+    # Anchors for year/month-less mentions, in text order: (offset, year, month).
+    anchors: list[tuple[int, int, int | None]] = []
+
+    for m in _NUMERIC_RE.finditer(masked):
+        day = _make(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        if day:
+            add(m.start(), m.end(), day)
+            anchors.append((m.start(), day.year, day.month))
+            mark(m.start(), m.end())
+
+    for m in _TODAY_RE.finditer(masked):
+        if ref is not None:
+            add(m.start(), m.end(), _make(ref.year, ref.month, int(m.group("d"))))
+        mark(m.start(), m.end())
+
+    def anchor_before(pos: int) -> tuple[int, int | None] | None:
+        best = None
+        for offset, year, month in anchors:
+            if offset < pos:
+                best = (year, month)
+        return best
+
+    ymd = []
+    for m in _YMD_RE.finditer(masked):
+        if any(taken[m.start() : m.end()]):
+            continue
+        prev = masked[m.start() - 1] if m.start() else ""
+        if prev.isdigit() or (prev and prev in "第每"):
+            continue
+        month = _cn_number(m.group("m"))
+        if month is None or not 1 <= month <= 12:
+            continue
+        year = _year(m.group("y"), bool(m.group("roc")))
+        if m.group("y") and year is None:
+            continue
+        ymd.append((m, year, month))
+        mark(m.start(), m.end())
+        if year is not None and m.group("d"):
+            anchors.append((m.start(), year, month))
+    anchors.sort()
+
+    for m, year, month in ymd:
+        if year is None:
+            anchor = anchor_before(m.start())
+            if anchor is not None:
+                year = anchor[0]
+            elif ref is not None:
+                year = _near_reference(month, ref)
+            else:
+                continue
+        if not m.group("d"):
+            continue
+        first = _make(year, month, _cn_number(m.group("d")))
+        add(m.start(), m.end(), first)
+        if first is not None:
+            anchors.append((m.start(), year, month))
+        if m.group("d2"):
+            month2 = _cn_number(m.group("m2")) if m.group("m2") else month
+            add(m.start(), m.end(), _make(year, month2, _cn_number(m.group("d2"))))
+    anchors.sort()
+
+    for m in _DAY_RE.finditer(masked):
+        if any(taken[m.start() : m.end()]):
+            continue
+        prev = masked[m.start() - 1] if m.start() else ""
+        if prev.isdigit() or prev in _DAY_BLOCKERS or prev.isalpha() and prev.isascii():
+            continue
+        anchor = anchor_before(m.start())
+        if anchor is not None and anchor[1] is not None:
+            year, month = anchor[0], anchor[1]
+        elif ref is not None:
+            year, month = ref.year, ref.month
+        else:
+            continue
+        add(m.start(), m.end(), _make(year, month, _cn_number(m.group("d"))))
+        if m.group("d2"):
+            add(m.start(), m.end(), _make(year, month, _cn_number(m.group("d2"))))
+
+    found.sort(key=lambda f: f.start)
+    dates = sorted({f.day.isoformat() for f in found})
+    return DateInfo(date=_primary(masked, found), dates=dates)
+
+
+def _primary(masked: str, found: list[_Found]) -> str | None:
+    candidates = [f for f in found if not f.deadline]
+    for f in candidates:
+        if f.start < OPENING_CHARS:
+            return f.day.isoformat()
+    for f in candidates:
+        if _FIELD_RE.search(masked[max(0, f.start - 6) : f.start]):
+            return f.day.isoformat()
+    return None

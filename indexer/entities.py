@@ -1,0 +1,559 @@
+"""People, organizations and places named in an announcement (canonical Simplified names).
+
+jieba's part-of-speech tags alone are noisy on this text (``城市``/``深度`` as places, ``杰出青年`` as a
+person, unknown names cut into single characters), so extraction combines, over ONE shared jieba pass
+(:func:`search.analysis.segment`, HMM off):
+
+* the shared lexicon (``search/data/lexicon.tsv``): known names of every type, and aliases merged to one
+  canonical name (``中國科協`` = ``中国科协`` = ``中国科学技术协会`` → ``中国科协``);
+* organization suffix rules: a word ending in ``学会``, ``协会``, ``大学``, ``研究所``, ``委员会`` … (or a
+  single-character head ``部``/``局``/``委``/``院`` … after a name part) extended to the left over name
+  parts (places, nouns, other organizations) up to a function word, verb, title or punctuation;
+  an organization nested in a longer one is dropped (guidelines §2: the parent counts only on its own);
+* person rules on characters (unknown names are usually cut into single characters): a surname (single
+  or compound) + 1–2 given characters right before a title (``王小谟院士``, ``江小涓女士``) or right after
+  a role (``主席万钢``, ``书记处书记吕昭平``), names listed with ``、`` next to a confirmed name, and
+  dictionary or lexicon person words in the same contexts;
+* places: lexicon places, jieba ``ns`` words not on a stoplist (``城市``, ``深度``, ``全国``, ``海外`` …),
+  and words ending in an administrative suffix (``省 市 县 区 镇 村 新区``); places inside organization
+  names are not places of the document;
+* filters: no single characters, a stoplist of generic words.
+
+Everything is matched on the normalized text (Simplified, half-width) and reported in Simplified with the
+original case of Latin letters; offsets are offsets into the input (normalization preserves length).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from search.analysis import Word, pos_tag, segment, segmenter
+from search.lexicon import Lexicon, load_lexicon
+from search.normalize import HAN_CLASS, to_simplified
+
+__all__ = ["Entities", "Mention", "extract_entities", "find_mentions", "entity_forms"]
+
+KINDS = ("person", "org", "place")
+
+# --- organizations -------------------------------------------------------------------------------
+_ORG_SUFFIXES = (
+    "委员会", "管委会", "组委会", "研究院", "研究所", "研究中心", "研究会", "实验室", "基金会", "学会",
+    "协会",
+    "科协", "大学", "学院", "学校", "党校", "集团", "公司", "医院", "政府", "中心", "联盟", "联合会",
+    "办公室",
+    "办公厅", "工会", "学组", "专家组", "工作组", "领导小组", "小组", "联合体", "分院", "报社", "杂志社",
+    "出版社", "编辑部", "事业部", "事业群", "科技馆", "党委", "市委", "省委", "县委", "区委", "总局", "银行",
+    "法院", "检察院", "电视台", "电台", "通讯社", "日报", "研究室", "自救会", "同学会",
+)
+# Single-character heads, accepted only after a name part (全部, 格局 are whole jieba words anyway).
+_ORG_HEAD_CHARS = set("部局委院所司署厅办系社会处")
+_ORG_STOP = {
+    "该学会", "本会", "我会", "学会", "全国学会", "地方科协", "主办单位", "书记处", "分会场", "有关部门",
+    "政府相关部门", "各级党委", "科协", "协会", "大学", "学院", "中心", "公司", "集团", "医院", "政府",
+    "委员会", "研究院", "研究所", "实验室", "高校", "企业", "该会", "本学会", "我校", "全校", "各学会",
+    "市委市政府", "党委", "办公室", "中央", "国家", "社会", "学校", "总会", "大会", "全会", "年会", "分会",
+    "宴会", "晚会", "例会", "峰会", "盛会", "博览会", "研讨会", "座谈会", "报告会", "运动会", "展览会",
+}
+# Words ending in 会 that are meetings, not organizations.
+_MEETING_TAIL = ("大会", "全会", "年会", "会议", "峰会", "研讨会", "座谈会", "报告会", "论坛", "晚会",
+                 "运动会",
+                 "展览会", "博览会", "交流会", "发布会", "见面会", "茶话会", "推介会", "洽谈会", "启动会",
+                 "表彰会", "动员会", "培训会", "分享会", "开幕会", "闭幕会", "工作会", "例会", "宴会", "盛会",
+                 "招待会", "音乐会", "游园会", "换届会", "联谊会", "演唱会", "庆祝会", "说明会", "听证会")
+# Prefixes standing for "this city/province/school" (市科协, 省科协, 校团委): not a name.
+_DEICTIC = set("市省区县校院本该我各全其此")
+# Words a name part may not contain: titles, generic modifiers and meeting words.
+_TITLES = (
+    "常务副主席", "副主席", "主席", "总书记", "副书记", "书记", "副主任", "主任", "副部长", "部长",
+    "副局长", "局长",
+    "副理事长", "理事长", "副会长", "会长", "副秘书长", "秘书长", "副院长", "院长", "副校长", "校长",
+    "副所长",
+    "所长", "副总理", "总理", "副总统", "总统", "副市长", "市长", "副省长", "省长", "县长", "区长", "镇长",
+    "村长", "董事长", "副总经理", "总经理", "经理", "总裁", "副总裁", "总监", "总工程师", "工程师", "院士",
+    "教授", "副教授", "研究员", "副研究员", "讲师", "博士生", "博士", "硕士", "学长", "学姐", "老师", "同学",
+    "同志", "先生", "女士", "委员长", "常委", "委员", "主委", "署长", "处长", "司长", "厅长", "主编",
+    "副主编",
+    "记者", "会士", "议员", "社长", "台长", "总台长", "团长", "馆长", "执行长", "发言人", "参议员", "大使",
+    "部长助理", "巡视员", "调研员", "秘书", "干事", "组长", "队长", "主持人", "创始人", "负责人", "主讲人",
+    "讲者", "专家", "监事长", "副监事长", "理事", "常务理事", "会员", "校友", "党组书记", "党组成员", "监委",
+    "主任委员", "副主任委员", "首席科学家", "首席", "教练", "选手", "候选人", "医师", "主治医师", "ceo",
+    "cto", "cfo", "cio", "航天员", "科学家", "得主", "获得者", "次长", "导师", "立委", "董事", "总干事",
+    "副总编辑", "总编辑", "编辑", "作者", "译者", "指导员", "辅导员", "班主任", "审计长", "检察长",
+    "院长助理",
+)
+_TITLE_SET = set(_TITLES)
+
+# --- people --------------------------------------------------------------------------------------
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+    "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童"
+    "凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项"
+    "连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲"
+    "虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海"
+    "阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊"
+    "阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展"
+    "阴昝智幸奉植衡富尧闭续洪赖萧傅怀阎游巫蔺郜"
+)
+_COMPOUND_SURNAMES = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯",
+    "轩辕",
+    "令狐", "端木", "独孤", "南宫", "西门", "百里", "呼延", "澹台", "申屠", "太史", "钟离", "闻人",
+)
+_HAN = f"[{HAN_CLASS}]"
+# Characters that end a name rather than continue it (function words, common verbs after a name).
+_NOT_GIVEN = set(
+    "的了在和与及等是出主致表说指对向将并也都已被把从到于以带作代获任参会上下去做讲就还同分共由副"
+    "这那所而或又再曾均别率领陪赴我们你他她它、，。；：:;,.!?！？()（）“”\"' 《》「」"
+)
+# What may follow a person's name (besides a title): speech and action verbs, conjunctions, punctuation.
+_AFTER_NAME = (
+    "表示", "指出", "强调", "说", "介绍", "主持", "出席", "致辞", "致欢迎辞", "讲话", "发言", "认为", "参加",
+    "担任", "带领", "带来", "作了", "作报告", "做了", "发表", "宣布", "宣读", "会见", "接见", "看望", "慰问",
+    "同志", "等", "和", "与", "及", "、", "，", "。", "；", "：", ",", ";", ":", "(", "）", ")", "\n", " ",
+    "在", "为", "向", "对", "也", "则", "还", "分别", "先后", "围绕", "以", "一行", "代表", "当选", "获得",
+    "荣获", "回答", "提出", "希望", "透露", "称", "曾", "已", "现场", "亲自", "共同", "从", "就", "是",
+    "来到", "发布", "颁奖", "颁发", "做", "作", "将", "的",
+)
+# Surname characters that are also common function words: a name starting with one needs a clear
+# right boundary (和美国, 向大家, 但最终 are not names).
+_WEAK_SURNAMES = set("和向但都来任宣强时于以从为连成同常应全平国元信原明海智文高")
+_PLACE_FINAL = set("山河岭村庄湖江岛峰桥街路园坪湾沟港镇乡县市省区州洲城寺宫馆")
+_AFTER_NAME_STRONG = _TITLES + ("表示", "指出", "强调", "介绍", "主持", "出席", "致辞", "讲话", "认为",
+                                "担任", "带领", "发表", "宣布", "会见", "接见", "当选", "荣获", "同志")
+_NAME_STOP = {
+    "杰出青年", "全体", "同学", "同志", "院士", "教授", "主席", "书记", "主任", "记者", "代表", "人员",
+    "专家", "学者", "领导", "成员", "会员", "老师", "学生", "负责人", "嘉宾", "观众", "市民", "群众",
+    "工作", "研究", "相关", "有关", "主讲", "高级", "常务", "执行", "名誉", "资深", "首席", "特聘", "客座",
+    "国家", "全国", "中国", "各位", "大家", "党员", "干部", "职工", "青年", "少年", "儿童", "科学", "技术",
+    "司机", "总统", "副总统", "经理", "王国", "公司", "文化", "高校", "金融", "高新", "万人", "方面",
+    "陆军", "海军", "空军", "时代", "平台", "石化", "史上", "明年", "明星", "高速", "高度", "高雄", "常熟",
+}
+
+# --- places --------------------------------------------------------------------------------------
+_PLACE_SUFFIXES = ("自治区", "自治州", "自治县", "新区", "高新区", "开发区", "工业区", "产业园", "特区", "省",
+                   "市", "县", "区", "镇", "乡", "村", "州", "岛", "山", "湖", "江", "河", "街道", "广场",
+                   "公园")
+_PLACE_STOP = {
+    "城市", "深度", "全国", "国内", "海外", "京外", "在京", "各省", "两岸", "西方", "祖国", "我国", "本市",
+    "全市", "全省", "全区", "市区", "城区", "郊区", "东区", "西区", "中区", "南区", "北区", "高新区", "新区",
+    "园区", "社区", "景区", "山区", "地区", "小区", "校区", "院区", "新院区", "分区", "辖区", "该市", "该县",
+    "市场", "中华", "中华民族", "华夏", "神州", "天下", "世界", "全球", "国际", "地球", "火星", "月球",
+    "太空",
+    "中方", "美方", "中美", "中日", "台日", "中外", "海内外", "国内外", "各地", "当地", "外地", "本地",
+    "异地",
+    "首都", "内地", "大陆", "沿海", "边疆", "东部", "西部", "中部", "南部", "北部", "东北", "西北", "西南",
+    "东南", "华北", "华东", "华南", "华中", "江湖", "山河", "江山", "万里", "长城", "东方", "南方",
+    "北方", "平安", "和平", "安全", "发展", "太平", "长安", "永安", "文明", "光明", "和谐", "共和", "民主",
+    "中国人", "中关村", "十六区", "上海交通", "市委", "市政府", "省委", "省政府", "县委", "区委",
+}
+# Place suffix words that are generic on their own or after a deictic character (市, 全省 …).
+_LATIN_RE = re.compile(r"[a-z]")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One entity mention: ``kind`` (person/org/place), the ``surface`` form as written (Simplified),
+    its ``canonical`` name (lexicon alias merging) and its character span in the input. ``implied``
+    marks a place written only inside a longer name (中共嘉兴市委 → 嘉兴): a facet value, but not a
+    mention by the gold guidelines (§2)."""
+
+    kind: str
+    surface: str
+    canonical: str
+    start: int
+    end: int
+    implied: bool = False
+
+
+@dataclass(frozen=True)
+class Entities:
+    """Canonical Simplified names, distinct, in order of first appearance."""
+
+    people: list[str] = field(default_factory=list)
+    orgs: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+
+
+@functools.cache
+def _lexicon() -> Lexicon:
+    return load_lexicon()
+
+
+@functools.cache
+def _aliases() -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for form, canon in _lexicon().canonical.items():
+        groups.setdefault(canon, {canon}).add(form)
+    return {canon: frozenset(forms) for canon, forms in groups.items()}
+
+
+def entity_forms(name: str) -> set[str]:
+    """Every form of ``name`` known to the lexicon (canonical name and aliases), normalized; for scoring."""
+    canon = _lexicon().canonical_name(name)
+    return set(_aliases().get(canon, frozenset({canon}))) | {canon}
+
+
+def _tag(word: Word) -> str:
+    return pos_tag(word.text) if word.han else "eng"
+
+
+_NAME_PART_TAGS = {"n", "nz", "ns", "nt", "nr", "nrt", "nrfg", "vn", "j", "l", "b", "an", "ng", "eng", "x",
+                   "s", "i", "a", "f", "m"}
+_BREAK_CHARS = set("由在和与及的等是为了向对将并到同暨原该本我其"
+    "这那各从于以把被给让而或又也都就还已曾再共来去"
+                   "上下中内外前后时年月日个位名届次多余经即如今请据至自当随家")
+_BREAK_WORDS = {"主办", "承办", "协办", "指导", "联合", "支持", "举办", "召开", "成立", "参加", "出席",
+                "包括", "以及",
+                "有关", "相关", "全体", "来自", "代表", "各级", "所属", "下属", "直属", "位于", "来到",
+                "依托",
+                "全国", "组织", "会同", "牵头", "通过", "依托于", "隶属", "作为", "担任", "当选", "获得"}
+
+
+def _org_head(words: tuple[Word, ...], i: int, norm: str) -> bool:
+    word = words[i]
+    text = word.text
+    if not word.han or text in _TITLE_SET or text.endswith(_MEETING_TAIL):
+        return False
+    # "学院院长": a head character that begins a title is the title's.
+    if len(text) <= 2 and norm.startswith(_TITLES, word.end - 1):
+        return False
+    if text.endswith(_ORG_SUFFIXES) or (len(text) > 2 and _tag(word) == "nt"):
+        return True
+    return len(text) == 1 and text in _ORG_HEAD_CHARS and i > 0 and _is_name_part(words[i - 1], word.start)
+
+
+# Tags that end a name part (jieba's dictionary tags are noisy, so starters are checked as well).
+_BREAK_TAGS = {"v", "vd", "d", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "m", "q", "a", "ad",
+               "f", "t", "nr", "nrfg", "nrt", "y", "e", "o", "zg", "tg", "mq", "df", "vg", "dg", "rr", "rz"}
+# Words that may begin an organization name besides places, organizations and Latin names.
+_STARTER_WORDS = {"国家", "中国", "中华", "中央", "首都", "国际", "世界", "亚洲", "欧洲", "全国", "北京",
+                  "上海"}
+
+
+def _is_name_part(word: Word, expected_end: int) -> bool:
+    if word.end != expected_end:
+        # A gap (space between Latin and Han: "PLCT 实验室") is allowed only after a Latin word.
+        return not word.han and expected_end - word.end == 1 and bool(_LATIN_RE.search(word.text))
+    text = word.text
+    if text in _TITLE_SET or text in _BREAK_WORDS:
+        return False
+    if not word.han:
+        return bool(_LATIN_RE.search(text)) or text.isdigit() and len(text) <= 2
+    if len(text) == 1:
+        return text not in _BREAK_CHARS
+    if text.endswith(_MEETING_TAIL) or text in {"会议", "论坛", "活动", "仪式", "合作", "工作"}:
+        return False
+    kind = _lexicon().types.get(text)
+    if kind in ("org", "place"):
+        return True
+    if kind == "person":
+        return False
+    return _tag(word) not in _BREAK_TAGS
+
+
+def _is_starter(word: Word) -> bool:
+    if not word.han:
+        return bool(_LATIN_RE.search(word.text))
+    kind = _lexicon().types.get(word.text)
+    return kind in ("org", "place") or word.text in _STARTER_WORDS or _tag(word) in ("ns", "nt")
+
+
+def _find_orgs(text: str, norm: str, words: tuple[Word, ...]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for i, word in enumerate(words):
+        if not _org_head(words, i, norm):
+            continue
+        j = i
+        chars = len(word.text)
+        while j > 0 and chars < 28 and i - j < 9:
+            prev = words[j - 1]
+            if not _is_name_part(prev, words[j].start):
+                break
+            j -= 1
+            chars += len(prev.text)
+        # Start at the leftmost word that can begin a name (a place, an organization, 国家 …); without
+        # one, a descriptive prefix of two or more words is accepted (车载信息服务产业应用联盟).
+        starter = next((k for k in range(j, i + 1) if _is_starter(words[k])), None)
+        if starter is None:
+            if i - j < 2:
+                continue
+        else:
+            j = starter
+        start = words[j].start
+        # "第40届…组委会": an ordinal in front belongs to the name of an organizing committee.
+        if word.text.endswith("组委会"):
+            m = re.search(r"第[0-9一二三四五六七八九十百]+届$", norm[max(0, start - 8) : start])
+            if m:
+                start -= len(m.group(0))
+        end = word.end
+        name = norm[start:end]
+        if _acceptable_org(name, word.text):
+            spans.append((start, end))
+    return spans
+
+
+def _acceptable_org(name: str, head: str) -> bool:
+    if name in _ORG_STOP or len(name) < 3:
+        return False
+    prefix = name[: len(name) - len(head)]
+    if not prefix.strip():
+        return pos_tag(name) == "nt" or _lexicon().types.get(name) == "org"
+    if len(prefix) == 1 and prefix in _DEICTIC:
+        return False
+    return prefix not in _GENERIC_PREFIXES
+
+
+_GENERIC_PREFIXES = {"全国", "地方", "各级", "有关", "相关", "各", "各区", "政府相关", "全体", "各省", "本",
+                     "该", "我",
+                     "校", "市", "省", "区", "县", "国家", "中国", "中央"}
+
+
+_SEAT_TAILS = ("市委", "省委", "县委", "区委", "政府", "人民政府")
+_ZONE_TAILS = ("高新区", "开发区", "新区", "工业区")
+_PLACE_MERGE = {"省", "市", "县", "区", "镇", "村", "新区", "自治区", "特区", "高新区", "开发区", "工业区"}
+_PLACE_FINAL_CHARS = set("省市县区镇乡村州岛山湖江河港湾")
+_PLACE_BEFORE = set("在于赴到至往")
+# Generic tails after a complete place name (亚太地区 → 亚太, 欧洲各国 → 欧洲).
+_PLACE_TAILS = ("地区", "各国", "各地", "一带", "境内", "全境")
+
+
+def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str) -> list[tuple[int, int]]:
+    spans = []
+    n = len(words)
+    for i, word in enumerate(words):
+        text = word.text
+        if not word.han or len(text) < 2 or text in _PLACE_STOP:
+            continue
+        kind = lex.types.get(text)
+        nxt = words[i + 1] if i + 1 < n and words[i + 1].start == word.end else None
+        if kind == "place" or (kind is None and _tag(word) == "ns"):
+            if nxt is not None and nxt.text in _PLACE_MERGE:
+                spans.append((word.start, nxt.end))  # 重庆 + 高新区, 延安 + 市
+                continue
+            if nxt is not None and nxt.text in _TITLE_SET and nxt.text[0] in "省市县区":
+                spans.append((word.start, word.end + 1))  # 新竹县长 → 新竹县 (a title is not a name)
+                continue
+            if kind is None:
+                for tail in _PLACE_TAILS:
+                    if text.endswith(tail) and lex.types.get(text[: -len(tail)]) == "place":
+                        spans.append((word.start, word.end - len(tail)))
+                        break
+                else:
+                    # jieba's ns tag is noisy (维度, 嘉宾): trust it with a place ending or after 在/赴/到.
+                    before = norm[word.start - 1] if word.start else ""
+                    if text[-1] in _PLACE_FINAL_CHARS or before in _PLACE_BEFORE:
+                        spans.append((word.start, word.end))
+                continue
+            spans.append((word.start, word.end))
+    return spans
+
+
+_SURNAME_RE = re.compile(
+    "(?:" + "|".join(_COMPOUND_SURNAMES) + f"|[{''.join(sorted(_SURNAMES))}])"
+)
+
+
+def _name_at(norm: str, start: int, boundaries: set[int]) -> list[tuple[int, int]]:
+    """Candidate name spans starting at ``start`` (surname + 1–2 Han characters), longest first."""
+    if start not in boundaries:
+        return []
+    m = _SURNAME_RE.match(norm, start)
+    if not m:
+        return []
+    s_end = m.end()
+    out = []
+    for given in (2, 1):
+        end = s_end + given
+        if end > len(norm):
+            continue
+        chunk = norm[s_end:end]
+        if all(_is_han_char(c) and c not in _NOT_GIVEN for c in chunk):
+            out.append((start, end))
+    return out
+
+
+def _is_han_char(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+
+
+_PERSON_TAGS = {"x", "nr", "nrfg", "nrt"}
+# A dictionary word more frequent than this that is not tagged as a name is a word, not a name (党委).
+_RARE_WORD = 300
+_TITLE_RE = re.compile("|".join(sorted((re.escape(t) for t in _TITLES), key=len, reverse=True)))
+_ROLE_GAP_RE = re.compile(r"[ :]*")
+
+
+_LIST_RE = re.compile(f"(?:{_HAN}{{2,3}}、)+{_HAN}{{2,3}}")
+_SENTENCE_START_RE = re.compile(r"(?:^|(?<=[。！？；\n]))[ \t]*", re.M)
+_ACTIONS = ("参加", "参观", "考察", "调研", "会见", "出席", "主持", "致辞", "讲话", "发言", "说", "介绍",
+            "分享",
+            "带来", "回顾", "宣读", "听取", "率团", "率队", "一行")
+
+
+def _find_people(
+    norm: str, words: tuple[Word, ...], lex: Lexicon, org_ends: set[int]
+) -> list[tuple[int, int]]:
+    boundaries = {w.start for w in words}
+    found: dict[tuple[int, int], None] = {}
+    freq = segmenter().FREQ
+
+    def good(span: tuple[int, int]) -> bool:
+        name = norm[span[0] : span[1]]
+        if name in _NAME_STOP or lex.types.get(name) not in (None, "person"):
+            return False
+        # A dictionary word that is not a name (党委, 宣读, 项目), or a place (常熟市), is not a person.
+        if name.endswith(("市", "省", "县", "区")) or lex.types.get(name) == "place":
+            return False
+        if pos_tag(name) not in _PERSON_TAGS and freq.get(name, 0) > _RARE_WORD:
+            return False
+        # A bare surname + title ("李总统", "王老师") is not a name.
+        return not norm.startswith(_TITLES, span[0] + 1)
+
+    # Dictionary and lexicon person words.
+    for w in words:
+        if not w.han or len(w.text) < 2 or w.text in _NAME_STOP:
+            continue
+        if lex.types.get(w.text) == "person":
+            found[(w.start, w.end)] = None
+        elif _tag(w) in ("nr", "nrfg") and len(w.text) in (2, 3) and _SURNAME_RE.match(w.text):
+            if norm.startswith(_AFTER_NAME_STRONG, w.end) and good((w.start, w.end)):
+                found[(w.start, w.end)] = None
+
+    # Names right before a title, and right after a role.
+    title_ends = set()
+    for m in _TITLE_RE.finditer(norm):
+        t_start, t_end = m.span()
+        title_ends.add(t_end)
+        for back in (3, 2, 4):
+            s = t_start - back
+            if s < 0:
+                continue
+            for span in _name_at(norm, s, boundaries):
+                if span[1] == t_start and good(span):
+                    found[span] = None
+                    break
+            else:
+                continue
+            break
+        t_end = _ROLE_GAP_RE.match(norm, t_end).end()  # type: ignore[union-attr]
+        cands = [c for c in _name_at(norm, t_end, boundaries | {t_end}) if good(c)]
+        # A third character that starts a title is not part of the name (韩璎教授).
+        cands = [c for c in cands if not (c[1] - c[0] == 3 and norm.startswith(_TITLES, c[1] - 1))]
+        # Prefer the candidate a name boundary follows; else the longer one (most names have 3 characters).
+        bounded = [c for c in cands if norm.startswith(_AFTER_NAME + _TITLES, c[1])]
+        pick = bounded[0] if bounded else (cands[0] if cands and norm[t_end] not in _WEAK_SURNAMES else None)
+        if pick is not None:
+            found[pick] = None
+    # Names right after an organization ("同济大学余卓平在…", "广汽研究院黄向东的报告") or at the start of a
+    # sentence, followed by a verb of speech or action.
+    for anchor in sorted(set(org_ends) | {m.end() for m in _SENTENCE_START_RE.finditer(norm)}):
+        after = _AFTER_NAME_STRONG + ("的", "在", "为", "以", "等", "、", "，", "和")
+        for span in _name_at(norm, anchor, boundaries | {anchor}):
+            if norm.startswith(after if anchor in org_ends else _AFTER_NAME_STRONG + _ACTIONS, span[1]):
+                if good(span):
+                    found[span] = None
+                break
+    # Lists "甲、乙、丙": names when they are confirmed elsewhere, or when most items look like names.
+    confirmed = {norm[s:e] for s, e in found}
+    confirmed |= {w.text for w in words if w.han and _tag(w) in ("nr", "nrfg") and 2 <= len(w.text) <= 3}
+    for m in _LIST_RE.finditer(norm):
+        spans = []
+        pos = m.start()
+        for item in m.group(0).split("、"):
+            spans.append((pos, pos + len(item)))
+            pos += len(item) + 1
+        if spans[0][0] + 1 in title_ends:  # "副主任许炜、张海新": the first item began inside the title
+            spans[0] = (spans[0][0] + 1, spans[0][1])
+        last = spans[-1]
+        if last[1] - last[0] == 3 and not norm.startswith(_AFTER_NAME, last[1]) and norm.startswith(
+            _AFTER_NAME, last[1] - 1
+        ):
+            spans[-1] = (last[0], last[1] - 1)
+        names = [
+            sp for sp in spans
+            if _SURNAME_RE.match(norm, sp[0]) and norm[sp[1] - 1] not in _PLACE_FINAL and good(sp)
+            and pos_tag(norm[sp[0] : sp[1]]) in _PERSON_TAGS
+        ]
+        # Items sharing a first or last character are a list of terms (高起点、高水平; 国家观、文化观).
+        if len({norm[a] for a, _ in spans}) == 1 or len({norm[b - 1] for _, b in spans}) == 1:
+            continue
+        known = any(norm[a:b] in confirmed for a, b in spans)
+        if known or (len(names) >= 2 and len(names) * 5 >= len(spans) * 3):
+            for sp in names:
+                found[sp] = None
+    return list(found)
+
+
+def _lexicon_prefixes(name: str, lex: Lexicon, kind: str) -> list[str]:
+    """Lexicon names of ``kind`` that begin ``name`` and are shorter than it."""
+    return [name[:k] for k in range(2, len(name)) if lex.types.get(name[:k]) == kind]
+
+
+def _drop_nested(spans: list[tuple[int, int]], outer: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and o != s for o in outer)]
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every entity mention in ``text``, in text order; see the module docstring for the rules."""
+    if not text:
+        return []
+    seg = segment(text)
+    norm, words = seg.normalized, seg.words
+    lex = _lexicon()
+    simplified = to_simplified(text)
+    orgs = [(w.start, w.end) for w in words if w.han and lex.types.get(w.text) == "org"]
+    orgs += _find_orgs(text, norm, words)
+    orgs = _drop_nested(sorted(set(orgs)), orgs)
+    people = _find_people(norm, words, lex, {o[1] for o in orgs})
+    people = [p for p in people if not any(o[0] <= p[0] and p[1] <= o[1] for o in orgs)]
+    people = _drop_nested(people, people)
+    places = _find_places(words, lex, norm)
+    # A place inside an organization name is not a place of the document (guidelines §2); it is kept
+    # as an *implied* place for the facets when the organization is a local government or party
+    # committee (中共嘉兴市委 → 嘉兴), or the place is the parent of a zone (重庆高新区 → 重庆).
+    implied = [
+        p for p in places
+        if any(o[0] <= p[0] and p[1] <= o[1] and norm[o[0] : o[1]].endswith(_SEAT_TAILS) for o in orgs)
+        or any(q[0] == p[0] and p[1] < q[1] and norm[q[0] : q[1]].endswith(_ZONE_TAILS) for q in places)
+    ]
+    implied += [
+        (q[0], q[1] - len(tail)) for q in places for tail in _ZONE_TAILS
+        if norm.endswith(tail, q[0], q[1]) and lex.types.get(norm[q[0] : q[1] - len(tail)]) == "place"
+    ]
+    # Likewise the parent of a sub-unit (清华大学公共管理学院 → 清华大学) is an implied organization.
+    implied_orgs = [
+        (o[0], o[0] + len(parent)) for o in orgs for parent in _lexicon_prefixes(norm[o[0] : o[1]], lex,
+         "org")
+    ]
+    places = [p for p in places if not any(o[0] < p[1] and p[0] < o[1] for o in orgs + people)]
+    places = _drop_nested(places, places)
+    mentions = []
+    groups = (("person", people, False), ("org", orgs, False), ("place", places, False),
+              ("place", implied, True), ("org", implied_orgs, True))
+    for kind, spans, is_implied in groups:
+        for start, end in spans:
+            surface = _surface(simplified, norm, start, end)
+            if len(surface) < 2:
+                continue
+            canon = lex.canonical.get(norm[start:end], surface)
+            mentions.append(Mention(kind, surface, canon, start, end, implied=is_implied))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _surface(simplified: str, norm: str, start: int, end: int) -> str:
+    # Simplified text keeps the case of Latin letters; full-width forms are folded like the normalizer.
+    out = simplified[start:end]
+    return out if out.lower() == norm[start:end] else norm[start:end]
+
+
+def extract_entities(text: str) -> Entities:
+    """People, organizations and places of ``text``: canonical Simplified names, distinct, in order of
+    first appearance. Never raises on odd input; an empty text gives empty lists."""
+    lists: dict[str, dict[str, None]] = {k: {} for k in KINDS}
+    for m in find_mentions(text):
+        lists[m.kind][m.canonical] = None
+    return Entities(people=list(lists["person"]), orgs=list(lists["org"]), places=list(lists["place"]))

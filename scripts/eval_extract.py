@@ -1,0 +1,194 @@
+"""Score entity, date and source extraction against the hand-annotated gold set (``make eval-extract``).
+
+Usage: ``python scripts/eval_extract.py [GOLD.jsonl]``. The gold file defaults to
+``$HUIXUN_SHARED/eval/gold_dev.jsonl`` (``HUIXUN_SHARED`` defaults to the ``shared`` folder beside the
+repository); document texts come from ``corpus/fixtures_zh.jsonl`` and ``corpus/posts/`` in the same
+folder. Each document's text is built as the guidelines (§0) say: ``title + "\\n" + body``; for ``seed-000``
+(the plain-text post) the whole file, after removing pinyin residue. The metadata date is used only as the
+reference date.
+
+Comparison (guidelines §1): names are compared after removing whitespace and the marks “”‘’「」『』《》,
+in Simplified, case-insensitively. Our entities are *canonical* names (aliases merged through the
+lexicon) while the gold lists every surface form, so a predicted entity counts as correct when any form
+of it — the canonical name, an alias of its lexicon entry, or a surface form it had in this document —
+is a gold form, and a gold form counts as found when it is one of the forms of a predicted entity.
+Precision is over predicted entities, recall over gold forms. Places that ``extract_entities`` adds
+for the facets only (``Mention.implied``: 嘉兴 in 中共嘉兴市委) are not scored, as the guidelines (§2)
+do not count them.
+
+The baseline is plain ``jieba.posseg`` (HMM on) over the same text: ``nr*`` → people, ``nt*`` → orgs,
+``ns*`` → places, distinct, Simplified.
+
+Writes the Markdown table to ``bench/results/eval_extract.md`` and prints it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from indexer.dates import extract_dates  # noqa: E402
+from indexer.entities import entity_forms, find_mentions  # noqa: E402
+from indexer.sources import extract_source  # noqa: E402
+from search.normalize import to_simplified  # noqa: E402
+
+KINDS = ("people", "orgs", "places")
+_STRIP_RE = re.compile(r"[\s“”‘’「」『』《》]")
+# Pinyin left by flattened <ruby> markup (學(xué) → 學), used when indexer.clean is not available.
+_PINYIN_RE = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňḿ]{1,8}[)）]")
+
+
+def shared_dir() -> Path:
+    env = os.environ.get("HUIXUN_SHARED")
+    return Path(env) if env else REPO / ".." / "shared"
+
+
+def clean(text: str) -> str:
+    """The ingest cleaner when present, else a minimal pinyin-residue strip."""
+    try:
+        from indexer.clean import clean_text
+    except ImportError:
+        return _PINYIN_RE.sub("", text)
+    return clean_text(text).text
+
+
+def key(name: str) -> str:
+    return _STRIP_RE.sub("", to_simplified(name)).lower()
+
+
+@dataclass
+class Counts:
+    tp_pred: int = 0
+    pred: int = 0
+    tp_gold: int = 0
+    gold: int = 0
+
+    def add(self, predicted: list[set[str]], gold: list[str]) -> None:
+        gold_keys = {key(g) for g in gold}
+        pred_keys = [{key(f) for f in forms} for forms in predicted]
+        found = set().union(*pred_keys) if pred_keys else set()
+        self.pred += len(pred_keys)
+        self.tp_pred += sum(1 for forms in pred_keys if forms & gold_keys)
+        self.gold += len(gold_keys)
+        self.tp_gold += len(gold_keys & found)
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp_pred / self.pred if self.pred else 1.0
+        r = self.tp_gold / self.gold if self.gold else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+
+
+@dataclass
+class Scores:
+    entities: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in KINDS})
+    date_ok: int = 0
+    dates_ok: int = 0
+    source_ok: int = 0
+    docs: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def load_docs(shared: Path) -> dict[str, dict[str, str | None]]:
+    docs: dict[str, dict[str, str | None]] = {}
+    with open(shared / "corpus" / "fixtures_zh.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            text = "\n".join(filter(None, [rec.get("title"), rec.get("body")]))
+            docs[rec["id"]] = {"text": text, "date": rec.get("date")}
+    post = shared / "corpus" / "posts" / "000_99532756a9d00d77.txt"
+    docs["seed-000"] = {"text": clean(post.read_text(encoding="utf-8")), "date": None}
+    return docs
+
+
+def ours(text: str) -> dict[str, list[set[str]]]:
+    """Predicted entities, each as the set of its forms: canonical, lexicon aliases, surfaces in ``text``."""
+    forms: dict[str, dict[str, set[str]]] = {k: {} for k in KINDS}
+    for m in find_mentions(text):
+        if m.implied:  # facet-only places (guidelines §2 does not count them)
+            continue
+        kind = {"person": "people", "org": "orgs", "place": "places"}[m.kind]
+        forms[kind].setdefault(m.canonical, entity_forms(m.canonical)).add(m.surface)
+    by_kind = {k: list(v.values()) for k, v in forms.items()}
+    return by_kind
+
+
+def baseline(text: str) -> dict[str, list[set[str]]]:
+    import jieba.posseg as posseg
+
+    out: dict[str, dict[str, None]] = {k: {} for k in KINDS}
+    for word, flag in posseg.cut(to_simplified(text)):
+        kind = "people" if flag.startswith("nr") else "orgs" if flag.startswith("nt") else (
+            "places" if flag.startswith("ns") else None)
+        if kind:
+            out[kind][word] = None
+    return {k: [{w} for w in v] for k, v in out.items()}
+
+
+Extractor = Callable[[str], dict[str, list[set[str]]]]
+
+
+def score(gold_path: Path, extractor: Extractor, with_fields: bool) -> Scores:
+    docs = load_docs(gold_path.parent.parent)
+    scores = Scores()
+    with open(gold_path, encoding="utf-8") as fh:
+        for line in fh:
+            gold = json.loads(line)
+            doc = docs.get(gold["id"])
+            if doc is None:
+                scores.errors.append(f"{gold['id']}: no text")
+                continue
+            text = doc["text"] or ""
+            scores.docs += 1
+            predicted = extractor(text)
+            for kind in KINDS:
+                scores.entities[kind].add(predicted[kind], gold[kind])
+            if with_fields:
+                info = extract_dates(text, doc["date"])
+                scores.date_ok += info.date == gold["date"]
+                scores.dates_ok += sorted(info.dates) == sorted(gold["dates_in_text"])
+                src = extract_source(text)
+                want = gold["source"]
+                scores.source_ok += (key(src) if src else None) == (key(want) if want else None)
+    return scores
+
+
+def table(ours_s: Scores, base_s: Scores) -> str:
+    rows = ["| measure | huixun | jieba.posseg baseline | bar |", "|---|---:|---:|---:|"]
+    for kind in KINDS:
+        p, r, f = ours_s.entities[kind].prf()
+        bp, br, bf = base_s.entities[kind].prf()
+        rows.append(f"| {kind} precision | {p:.3f} | {bp:.3f} | |")
+        rows.append(f"| {kind} recall | {r:.3f} | {br:.3f} | |")
+        rows.append(f"| **{kind} F1** | **{f:.3f}** | {bf:.3f} | ≥ 0.85 |")
+    n = ours_s.docs or 1
+    rows.append(f"| **date accuracy** | **{ours_s.date_ok / n:.3f}** | – | ≥ 0.95 |")
+    rows.append(f"| dates_in_text accuracy (set match) | {ours_s.dates_ok / n:.3f} | – | |")
+    rows.append(f"| **source accuracy** | **{ours_s.source_ok / n:.3f}** | – | ≥ 0.95 |")
+    return "\n".join(rows) + f"\n\n{ours_s.docs} gold documents.\n"
+
+
+def main(argv: list[str]) -> int:
+    gold_path = Path(argv[1]) if len(argv) > 1 else shared_dir() / "eval" / "gold_dev.jsonl"
+    ours_s = score(gold_path, ours, with_fields=True)
+    base_s = score(gold_path, baseline, with_fields=False)
+    text = f"# Extraction quality on `{gold_path.name}`\n\n" + table(ours_s, base_s)
+    for err in ours_s.errors:
+        text += f"\n- {err}"
+    out = REPO / "bench" / "results" / "eval_extract.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))

@@ -1,0 +1,100 @@
+"""Entity extraction on real text from the demo corpus (issue 3 requirements for the sample post)."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.clean import clean_text
+from indexer.entities import Entities, extract_entities, find_mentions
+
+
+@pytest.fixture(scope="module")
+def sample_entities(sample_post_text: str) -> Entities:
+    return extract_entities(clean_text(sample_post_text).text)
+
+
+def test_sample_post_people(sample_entities: Entities) -> None:
+    expected = ("万钢 怀进鹏 王小谟 周济 江小涓 吕昭平 束为 "
+        "张兵 叶贤林 张彦敏 曹俊杰 刘兴平 陶晓明 林学春").split()
+    assert [p for p in expected if p not in sample_entities.people] == []
+
+
+def test_sample_post_orgs_merge_aliases(sample_entities: Entities) -> None:
+    expected = "中国科协 中国自动化学会 中国工程院 清华大学 中国机械工程学会 湖北省科协".split()
+    assert [o for o in expected if o not in sample_entities.orgs] == []
+    # 中國科學技術協會 (first sentence) and 中國科協 are one canonical organization.
+    assert "中国科学技术协会" not in sample_entities.orgs
+
+
+def test_sample_post_places(sample_entities: Entities) -> None:
+    expected = "北京 嘉兴 成都 济南 包头 重庆".split()
+    assert [p for p in expected if p not in sample_entities.places] == []
+
+
+def test_sample_post_has_no_noise(sample_entities: Entities) -> None:
+    everything = sample_entities.people + sample_entities.orgs + sample_entities.places
+    assert {"城市", "深度", "杰出青年"}.isdisjoint(everything)
+    assert [e for e in everything if len(e) < 2] == []
+    assert len(everything) == len(set(sample_entities.people)) + len(set(sample_entities.orgs)) + len(
+        set(sample_entities.places)
+    )
+
+
+def test_traditional_and_simplified_twins_give_the_same_entities() -> None:
+    # cast-70889 / cast-70889-hant (first sentences)
+    simplified = "中国自动化学会理事长、西安交通大学郑南宁院士致开幕辞。常熟市副市长陈惠良在致辞中表示"
+    traditional = "中國自動化學會理事長、西安交通大學鄭南寧院士致開幕辭。常熟市副市長陳惠良在致辭中表示"
+    assert extract_entities(simplified) == extract_entities(traditional)
+    ents = extract_entities(traditional)
+    assert ents.people == ["郑南宁", "陈惠良"]
+    assert ents.orgs == ["中国自动化学会", "西安交通大学"]
+    assert ents.places == ["常熟市"]
+
+
+def test_alias_forms_merge_to_one_canonical_name() -> None:
+    text = "北京市科学技术协会主办，北京科技报社承办。积极利用北京市科协微信公众号开展宣传。"
+    assert extract_entities(text).orgs == ["北京市科协", "北京科技报社"]
+    surfaces = [m.surface for m in find_mentions(text) if m.kind == "org"]
+    assert surfaces == ["北京市科学技术协会", "北京科技报社", "北京市科协"]
+
+
+def test_names_before_titles_and_after_roles() -> None:
+    # cast-71091
+    text = ("国家测绘地理信息局副局长李维森出席会议并讲话，雄安集团总经理刘春成出席会议，"
+            "中国科学院、中国工程院院士李德仁和中国工程院院士王家耀出席并作报告。")
+    ents = extract_entities(text)
+    assert ents.people == ["李维森", "刘春成", "李德仁", "王家耀"]
+    assert ents.orgs == ["国家测绘地理信息局", "雄安集团", "中国科学院", "中国工程院"]
+
+
+def test_listed_names() -> None:
+    # ustclug-2016-05-02-2016-lug-election
+    text = "会议共选出了 4 位负责人，分别是左格非、崔天一、曾键、郑子涵。"
+    assert extract_entities(text).people == ["左格非", "崔天一", "曾键", "郑子涵"]
+
+
+def test_bare_surname_with_title_is_not_a_person() -> None:
+    # twpres-22945
+    text = "李總統登輝先生今天接見美國聯邦參議員勃恩斯時指出，民主和人權是世局發展的方向和潮流。"
+    assert "李总统" not in extract_entities(text).people
+
+
+def test_place_inside_an_org_name_is_not_a_place_mention() -> None:
+    text = "首都医科大学宣武医院院长赵国光致欢迎辞。"
+    mentions = [m for m in find_mentions(text) if not m.implied]
+    assert [(m.kind, m.surface) for m in mentions] == [("org", "首都医科大学宣武医院"), ("person", "赵国光")]
+    # The parent organization is kept for the facets only (implied), not as a mention of its own.
+    assert extract_entities(text).orgs == ["首都医科大学宣武医院", "首都医科大学"]
+    assert "北京" not in extract_entities("北京大学举办讲座").places
+
+
+def test_generic_words_are_not_entities() -> None:
+    text = "当前，上海作为第一批5G商用城市正全力推进5G网络建设工作，有关全国学会负责人参加会议。"
+    ents = extract_entities(text)
+    assert ents.places == ["上海"]
+    assert ents.orgs == []
+    assert ents.people == []
+
+
+def test_empty_text() -> None:
+    assert extract_entities("") == Entities([], [], [])
