@@ -30,3 +30,25 @@ def demo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     report = index_paths([FIXTURES, SAMPLE_POST], index_dir, workers=2)
     assert report.ok, report.errors
     return index_dir
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Keep each phase's report on the item (``item.rep_call``) so fixtures can act on failures
+    (the browser tests save a screenshot to tests/artifacts/)."""
+    report = yield
+    setattr(item, "rep_" + report.when, report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def web_app(demo_index: Path):  # type: ignore[no-untyped-def]
+    """The web app over the demo index, with a rate limit high enough never to interfere."""
+    from webapp import create_app
+
+    return create_app({"index_dir": str(demo_index), "rate_limit": 1e6, "rate_burst": 1_000_000})
+
+
+@pytest.fixture
+def web_client(web_app):  # type: ignore[no-untyped-def]
+    return web_app.test_client()

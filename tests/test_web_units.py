@@ -76,10 +76,16 @@ def request_ctx():
 
 
 def test_search_state_toggles_filters_and_resets_page(request_ctx) -> None:
-    state = SearchState([("q", "科创中国"), ("source", "中国科协"), ("page", "3"), ("bogus", "x"), ("year", "")])
+    state = SearchState(
+        [("q", "科创中国"), ("source", "中国科协"), ("page", "3"), ("bogus", "x"), ("year", "")]
+    )
     assert state.pairs == [("q", "科创中国"), ("source", "中国科协"), ("page", "3")]
     assert state.toggled("source", "中国科协").pairs == [("q", "科创中国")]
-    assert state.toggled("year", "2020").pairs == [("q", "科创中国"), ("source", "中国科协"), ("year", "2020")]
+    assert state.toggled("year", "2020").pairs == [
+        ("q", "科创中国"),
+        ("source", "中国科协"),
+        ("year", "2020"),
+    ]
     assert state.replaced(page="4").pairs == [("q", "科创中国"), ("source", "中国科协"), ("page", "4")]
     assert state.replaced(sort="date_desc").url() == (
         "/?q=%E7%A7%91%E5%88%9B%E4%B8%AD%E5%9B%BD&source=%E4%B8%AD%E5%9B%BD%E7%A7%91%E5%8D%8F&sort=date_desc"

@@ -7,10 +7,12 @@ loop). Everything works with plain links and GET forms, without JavaScript.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, send_from_directory, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -31,7 +33,8 @@ __all__ = ["bp", "SearchView", "build_view"]
 bp = Blueprint("pages", __name__)
 
 EXAMPLES = ("科创中国", "中国化学会", "學術年會", "青年科学家", "科普")
-CHIPS_PER_HIT = 6
+#: Entity chips shown per hit, per kind (organizations first: they matter most for society news).
+CHIPS_PER_KIND = {"org": 3, "person": 3, "place": 2}
 PAGER_RADIUS = 2
 
 
@@ -71,6 +74,7 @@ class FacetView:
 @dataclass(frozen=True)
 class Chip:
     kind: str
+    kind_label: str
     label: str
     url: str
     selected: bool
@@ -114,10 +118,12 @@ class SearchView:
 
 def _hit_chips(hit: Any, state: SearchState) -> list[Chip]:
     chips = []
-    for kind, names in (("person", hit.people), ("org", hit.orgs), ("place", hit.places)):
-        for name in names:
-            chips.append(Chip(kind, name, state.toggled(kind, name).url(), state.has(kind, name)))
-    return chips[:CHIPS_PER_HIT]
+    for kind, names in (("org", hit.orgs), ("person", hit.people), ("place", hit.places)):
+        for name in names[: CHIPS_PER_KIND[kind]]:
+            chips.append(
+                Chip(kind, facet_label(kind), name, state.toggled(kind, name).url(), state.has(kind, name))
+            )
+    return chips
 
 
 def _pager(result: SearchResponse, state: SearchState) -> tuple[list[Link], str | None, str | None]:
@@ -148,7 +154,9 @@ def _timeline(result: SearchResponse, state: SearchState) -> Timeline | None:
             selected = state.get("date_from") == first and state.get("date_to") == last
             url = state.replaced(date_from=first, date_to=last).url()
             periods.append(Period(key, key[5:], counts.get(key, 0), url, selected))
-        return build_timeline(periods, _("Matches per month in %(year)s; select a month to filter.", year=year))
+        return build_timeline(
+            periods, _("Matches per month in %(year)s; select a month to filter.", year=year)
+        )
     periods = [
         Period(year, year, years.get(year, 0), state.replaced(year=year).url(), year in selected_years)
         for year in fill_years(years)
@@ -157,7 +165,10 @@ def _timeline(result: SearchResponse, state: SearchState) -> Timeline | None:
 
 
 def _active_filters(state: SearchState) -> list[Link]:
-    active = [Link(f"{facet_label(name)}: {value}", state.toggled(name, value).url()) for name, value in state.filters()]
+    active = [
+        Link(f"{facet_label(name)}: {value}", state.toggled(name, value).url())
+        for name, value in state.filters()
+    ]
     for name, label in (("date_from", _("From")), ("date_to", _("To"))):
         value = state.get(name)
         if value:
@@ -191,8 +202,14 @@ def build_view(result: SearchResponse, state: SearchState) -> SearchView:
         if (buckets := result.facets.get(name))
     ]
     sorts = [
-        Link(label, state.replaced(sort=None if key == "relevance" else key).url(), result.request.sort == key)
-        for key, label in (("relevance", _("Relevance")), ("date_desc", _("Newest")), ("date_asc", _("Oldest")))
+        Link(
+            label, state.replaced(sort=None if key == "relevance" else key).url(), result.request.sort == key
+        )
+        for key, label in (
+            ("relevance", _("Relevance")),
+            ("date_desc", _("Newest")),
+            ("date_asc", _("Oldest")),
+        )
     ]
     pages, prev_url, next_url = _pager(result, state)
     suggestion = None
@@ -238,7 +255,9 @@ def _template_helpers() -> dict[str, Any]:
     def switch_lang(lang: str) -> str:
         args = request.args.copy()
         args["lang"] = lang
-        return url_for(request.endpoint or "pages.search", **(request.view_args or {})) + "?" + _urlencode(args)
+        return (
+            url_for(request.endpoint or "pages.search", **(request.view_args or {})) + "?" + _urlencode(args)
+        )
 
     return {
         "locale": str(get_locale() or "zh"),
@@ -260,7 +279,11 @@ def _urlencode(args: Any) -> str:
 def search() -> str:
     state = SearchState.from_args(request.args)
     search_request = parse_search_request(request.args)
-    if not search_request.q and not state.filters() and not (search_request.date_from or search_request.date_to):
+    if (
+        not search_request.q
+        and not state.filters()
+        and not (search_request.date_from or search_request.date_to)
+    ):
         return render_template("search.html", view=None, examples=EXAMPLES)
     with time_limit(current_app.config["HUIXUN"]["search_timeout"]):
         result = run_search(get_searcher(), search_request)
@@ -301,8 +324,16 @@ def document(doc_id: str) -> str:
     return render_template("doc.html", doc=view, back_url=back_url)
 
 
+@functools.cache
+def _embed_script(static_folder: str) -> bytes:
+    return (Path(static_folder) / "embed.js").read_bytes()
+
+
 @bp.get("/embed.js")
 def embed_js() -> Response:
-    response = send_from_directory(current_app.static_folder or "static", "embed.js", max_age=3600)
-    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
-    return response
+    """The widget script (served from memory with an ETag; partners' pages load it from here)."""
+    response = Response(_embed_script(current_app.static_folder or "static"), mimetype="text/javascript")
+    response.add_etag()
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response.make_conditional(request)

@@ -86,7 +86,7 @@ def build_timeline(periods: list[Period], caption: str) -> Timeline | None:
                 w=round(max(1.0, slot - GAP), 1),
                 h=h,
                 cx=round(i * slot + slot / 2, 1),
-                show_label=i % every == 0 or i == len(periods) - 1,
+                show_label=i % every == 0,
             )
         )
     return Timeline(bars=bars, caption=caption)
