@@ -15,7 +15,8 @@ characters or replaces a match by something no longer than itself:
 
 Pinyin residue. ``學(xué)會`` and ``學（xué）會`` lose ``(xué)``: a parenthesis right after a Han character
 that holds only lower-case pinyin syllables, either tone-marked (``(chuàng)``, ``(xué huì)``) or one plain
-valid syllable of two letters or more (``(xue)``). The garbled forms where ``(`` and the annotated
+valid syllable of two letters or more (``(xue)``; plain ones only in a text with tone-marked residue
+or at least :data:`MIN_PLAIN_ANNOTATIONS` plain ones). The garbled forms where ``(`` and the annotated
 character were lost to mojibake, ``獲獎?wù)叽眍C`` and ``新?lián)?dāng)新``, lose the pinyin and its ``)``
 but **keep the ``?``**: it stands for a character the scraper destroyed, and a reader (or a highlight)
 should still see that something is missing there rather than two words silently fused (``新??新作為``).
@@ -71,6 +72,8 @@ zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PY_CHARS = f"a-zü{_TONED}"
 _HAN = f"[{HAN_CLASS}]"
+# Plain-pinyin annotations needed (without any tone-marked one) before plain ones count as residue.
+MIN_PLAIN_ANNOTATIONS = 5
 
 # Candidates only; is_pinyin() decides. Proper form: Han + ( syllables ). Garbled forms: ? + syllables + )
 # and Han + tone-marked syllables + ) (the "(" lost).
@@ -234,12 +237,47 @@ def is_pinyin(candidate: str, *, require_tone: bool = False) -> bool:
     return len(words) == 1 and len(words[0]) >= 2 and words[0] in PINYIN_SYLLABLES
 
 
-def _ruby_repl(m: re.Match[str]) -> str:
+def _annotation(m: re.Match[str]) -> tuple[str, bool]:
+    """The candidate pinyin of a ``_RUBY_RE`` match and whether it must be tone-marked."""
     if m.group("p1") is not None:
-        return "" if is_pinyin(m.group("p1")) else m.group()
+        return m.group("p1"), False
     if m.group("p2") is not None:
-        return "" if is_pinyin(m.group("p2")) else m.group()
-    return "" if is_pinyin(m.group("p3"), require_tone=True) else m.group()
+        return m.group("p2"), False
+    return m.group("p3"), True
+
+
+def _ruby_repl_for(text: str) -> _Repl:
+    """The replacement for the pinyin pass over ``text``.
+
+    Plain (toneless) syllables are removed only in a text that evidently went through a ruby-flattening
+    scraper: one with a tone-marked annotation, or with at least :data:`MIN_PLAIN_ANNOTATIONS` plain
+    ones. Alone, ``人工智能（ai）`` or a pun like ``交(mian)流(ji)`` is the author's text (both occur in the
+    benchmark corpus, which has no ruby residue at all).
+    """
+    decided: list[bool] = []  # computed on the first plain candidate: most texts have none
+
+    def allow_plain() -> bool:
+        if not decided:
+            toned = plain = 0
+            for m in _RUBY_RE.finditer(text):
+                candidate, require_tone = _annotation(m)
+                if is_pinyin(candidate, require_tone=True):
+                    toned += 1
+                    break
+                if not require_tone and is_pinyin(candidate):
+                    plain += 1
+            decided.append(toned > 0 or plain >= MIN_PLAIN_ANNOTATIONS)
+        return decided[0]
+
+    def repl(m: re.Match[str]) -> str:
+        candidate, require_tone = _annotation(m)
+        if is_pinyin(candidate, require_tone=True):
+            return ""
+        if not require_tone and is_pinyin(candidate) and allow_plain():
+            return ""
+        return m.group()
+
+    return repl
 
 
 def _entity_repl(m: re.Match[str]) -> str:
@@ -256,12 +294,15 @@ def _dropped_line(m: re.Match[str]) -> str:
 
 
 # (pattern, replacement, guard): a pass runs only if one of the guard characters occurs in the text, so a
-# clean text costs a few substring scans instead of a regex pass each. An empty guard always runs.
-_PASSES: tuple[tuple[re.Pattern[str], str | _Repl, str], ...] = (
+# clean text costs a few substring scans instead of a regex pass each. An empty guard always runs. The
+# pinyin pass runs between the two groups, with a replacement built from the text (_ruby_repl_for).
+_Pass = tuple[re.Pattern[str], str | _Repl, str]
+_PASSES_BEFORE: tuple[_Pass, ...] = (
     (_LINEBREAK_RE, "\n", "\r"),
     (_ENTITY_RE, _entity_repl, "&"),
     (_INVISIBLE_RE, "", ""),
-    (_RUBY_RE, _ruby_repl, ")）"),
+)
+_PASSES_AFTER: tuple[_Pass, ...] = (
     (_CHROME_LINE_RE, _dropped_line, ""),
     (_FOOTER_LINE_RE, _dropped_line, "ICP公©Cc版篇条條"),
     (_LINE_EDGE_RE, "", ""),
@@ -277,11 +318,20 @@ def clean_text(text: str) -> Cleaned:
     """
     spans: list[tuple[int, int]] = [(0, 0)]
     current = text
-    for pattern, repl, guard in _PASSES:
-        if guard and not any(c in current for c in guard):
-            continue
+
+    def apply(pattern: re.Pattern[str], repl: str | _Repl) -> None:
+        nonlocal current, spans
         new, new_spans = _sub(current, pattern, repl)
         if new is not current:
             spans = _compose(new_spans, spans, len(new))
             current = new
+
+    for pattern, repl, guard in _PASSES_BEFORE:
+        if not guard or any(c in current for c in guard):
+            apply(pattern, repl)
+    if ")" in current or "）" in current:
+        apply(_RUBY_RE, _ruby_repl_for(current))
+    for pattern, repl, guard in _PASSES_AFTER:
+        if not guard or any(c in current for c in guard):
+            apply(pattern, repl)
     return Cleaned(current, tuple(spans))

@@ -75,7 +75,10 @@ def test_offset_map_points_at_the_same_character(sample_post_text: str) -> None:
     ("text", "expected"),
     [
         ("中國科學（xué）技術協(xié)會", "中國科學技術協會"),  # full- and half-width parentheses
-        ("學(xue)會", "學會"),  # one plain syllable
+        ("學(xue)會與協(xié)會", "學會與協會"),  # a plain syllable, in a text with tone-marked residue
+        ("學(xue)會協(xie)會召(zhao)開(kai)會(hui)議", "學會協會召開會議"),  # five plain ones
+        ("人工智能（ai）、程序设计", "人工智能（ai）、程序设计"),  # alone: the author's text
+        ("线下交(mian)流(ji)机会", "线下交(mian)流(ji)机会"),
         ("學(xué huì)", "學"),  # several syllables
         ("協xié)會", "協會"),  # "(" lost
         ("人工智能(AI)与中国科学技术大学(USTC)", "人工智能(AI)与中国科学技术大学(USTC)"),
