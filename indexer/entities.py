@@ -197,7 +197,12 @@ def entity_forms(name: str) -> set[str]:
 
 
 def _tag(word: Word) -> str:
-    return pos_tag(word.text) if word.han else "eng"
+    return _tag_of(word.text) if word.han else "eng"
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _tag_of(text: str) -> str:
+    return pos_tag(text)
 
 
 _NAME_PART_TAGS = {"n", "nz", "ns", "nt", "nr", "nrt", "nrfg", "vn", "j", "l", "b", "an", "ng", "eng", "x",
@@ -215,14 +220,23 @@ _BREAK_WORDS = {"主办", "承办", "协办", "指导", "联合", "支持", "举
 def _org_head(words: tuple[Word, ...], i: int, norm: str) -> bool:
     word = words[i]
     text = word.text
-    if not word.han or text in _TITLE_SET or text.endswith(_MEETING_TAIL):
+    if not word.han:
+        return False
+    n = len(text)
+    # Cheap test first: most words cannot end an organization name.
+    if text[-1] not in _ORG_LAST_CHARS and not (n > 2 and _tag(word) == "nt"):
+        return False
+    if text in _TITLE_SET or text.endswith(_MEETING_TAIL):
         return False
     # "学院院长": a head character that begins a title is the title's.
-    if len(text) <= 2 and norm.startswith(_TITLES, word.end - 1):
+    if n <= 2 and norm.startswith(_TITLES, word.end - 1):
         return False
-    if text.endswith(_ORG_SUFFIXES) or (len(text) > 2 and _tag(word) == "nt"):
+    if text.endswith(_ORG_SUFFIXES) or (n > 2 and _tag(word) == "nt"):
         return True
-    return len(text) == 1 and text in _ORG_HEAD_CHARS and i > 0 and _is_name_part(words[i - 1], word.start)
+    return n == 1 and text in _ORG_HEAD_CHARS and i > 0 and _is_name_part(words[i - 1], word.start)
+
+
+_ORG_LAST_CHARS = {s[-1] for s in _ORG_SUFFIXES} | _ORG_HEAD_CHARS
 
 
 # Tags that end a name part (jieba's dictionary tags are noisy, so starters are checked as well).
@@ -457,9 +471,13 @@ def _find_people(
                     found[span] = None
                 break
     # Lists "甲、乙、丙": names when they are confirmed elsewhere, or when most items look like names.
-    confirmed = {norm[s:e] for s, e in found}
-    confirmed |= {w.text for w in words if w.han and _tag(w) in ("nr", "nrfg") and 2 <= len(w.text) <= 3}
+    confirmed: set[str] | None = None
     for m in _LIST_RE.finditer(norm):
+        if confirmed is None:
+            confirmed = {norm[s:e] for s, e in found}
+            confirmed |= {
+                w.text for w in words if w.han and 2 <= len(w.text) <= 3 and _tag(w) in ("nr", "nrfg")
+            }
         spans = []
         pos = m.start()
         for item in m.group(0).split("、"):
