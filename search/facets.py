@@ -26,7 +26,7 @@ __all__ = ["selection_masks", "apply_selections", "compute_facets"]
 
 
 def _value_indexes(column: FacetColumn, wanted: tuple[str, ...]) -> set[int]:
-    positions = {value: i for i, value in enumerate(column.values)}
+    positions = column.index
     normalized = {value: i for i, value in enumerate(column.normalized)}
     chosen = set()
     for value in wanted:
@@ -76,7 +76,7 @@ def compute_facets(
         selected = set(request.filters.get(name, ()))
         ordered = name == "year"
         limit = None if ordered or name in request.facet_more else request.facet_limit
-        facets[name], totals[name] = _buckets(column.values, counts, selected, limit, ordered)
+        facets[name], totals[name] = _buckets(column, counts, selected, limit, ordered)
     years = request.filters.get("year", ())
     if len(years) == 1:
         month_col = snap.months
@@ -85,7 +85,7 @@ def compute_facets(
         keep = np.array([v.startswith(prefix) for v in month_col.values], dtype=bool)
         counts = np.where(keep, counts, 0) if keep.size else counts
         chosen = _selected_month(request)
-        facets["month"], totals["month"] = _buckets(month_col.values, counts, chosen, None, True)
+        facets["month"], totals["month"] = _buckets(month_col, counts, chosen, None, True)
     return facets, totals
 
 
@@ -101,22 +101,23 @@ def _selected_month(request: SearchRequest) -> set[str]:
 
 
 def _buckets(
-    values: tuple[str, ...],
+    column: FacetColumn,
     counts: np.ndarray,
     selected: set[str],
     limit: int | None,
     by_value: bool,
 ) -> tuple[tuple[FacetBucket, ...], int]:
+    values, index = column.values, column.index
     present = np.flatnonzero(counts)
     if by_value:
         order = sorted(present.tolist(), key=lambda i: values[i], reverse=True)
     else:
-        order = sorted(present.tolist(), key=lambda i: (-int(counts[i]), values[i]))
+        # Values are sorted (the index's term order), so the index breaks count ties alphabetically.
+        order = present[np.lexsort((present, -counts[present]))].tolist()
     distinct = len(order)
     shown = order if limit is None else order[:limit]
     buckets = [FacetBucket(values[i], int(counts[i]), values[i] in selected) for i in shown]
     listed = {b.value for b in buckets}
-    index = {v: i for i, v in enumerate(values)}
     for value in sorted(selected - listed):
         i = index.get(value)
         buckets.append(FacetBucket(value, int(counts[i]) if i is not None else 0, True))

@@ -28,6 +28,8 @@ __all__ = ["find_spans", "render", "highlight", "snippet", "SNIPPET_CHARS", "SEN
 SNIPPET_CHARS = 120
 SENTENCE_END = "。！？；!?;\n"
 ELLIPSIS = "…"
+#: Snippets come from the first characters of a text (bounds the cost of very long documents).
+SNIPPET_SCAN_CHARS = 6000
 #: Marks searched in a text at most (a pathological query cannot make highlighting slow).
 MAX_SPANS = 500
 _LATIN = re.compile(r"[0-9a-z]")
@@ -97,6 +99,7 @@ def snippet(text: str, marks: Iterable[str], size: int = SNIPPET_CHARS) -> str:
     """
     if not text:
         return ""
+    text = text[:SNIPPET_SCAN_CHARS]
     norm = normalize(text)
     spans = find_spans(text, marks, norm)
     if spans:

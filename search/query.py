@@ -38,6 +38,8 @@ __all__ = [
     "plan_term",
     "FIELD_NAMES",
     "clean_query_text",
+    "title_key",
+    "raw_key",
 ]
 
 #: Field prefixes of the query language → facet names (``date`` is handled apart).
@@ -120,6 +122,16 @@ class TermPlan:
     pieces: tuple[Piece, ...]
     phrases: tuple[str, ...]
     marks: tuple[str, ...]
+
+
+def title_key(text: str) -> str:
+    """The comparable form of a title or query: its normalized Han and Latin characters only."""
+    return "".join(m.group(0) for m in RUN_RE.finditer(normalize(text)))
+
+
+def raw_key(text: str) -> str:
+    """Letters, digits and Han characters of ``text`` as written (script kept)."""
+    return "".join(char for char in text.lower() if char.isalnum())
 
 
 def clean_query_text(text: str) -> str:
@@ -281,6 +293,10 @@ def plan_term(term: TextTerm) -> TermPlan:
                 edge = "contains" if first and last else "suffix" if first else "prefix" if last else "exact"
             pieces.append(Piece("latin", latin, (latin,), edge))
             marks.append(latin)
+    if len(pieces) > 1:
+        # A single Han character beside other pieces narrows nothing worth its cost (it expands to
+        # every bigram starting with it); the whole term still scores as a phrase.
+        pieces = [p for p in pieces if p.kind != "han" or len(p.text) > 1] or pieces
     # Longest first, so that the highlighter prefers the whole phrase over its words.
     ordered_marks = tuple(sorted(dict.fromkeys(marks), key=lambda m: (-len(m), m)))
     return TermPlan(term, tuple(pieces), tuple(dict.fromkeys(phrases)), ordered_marks)

@@ -32,7 +32,7 @@ from whoosh.reading import IndexReader
 
 from .lexicon import Lexicon
 from .normalize import normalize
-from .query import RUN_RE, FieldFilter, ParsedQuery, Piece, TermPlan, plan_term
+from .query import FieldFilter, ParsedQuery, Piece, TermPlan, plan_term, raw_key, title_key
 from .snapshot import BM25_B, BM25_K1, Snapshot
 
 __all__ = ["Match", "match_query", "order", "title_key", "piece_mask", "date_mask"]
@@ -42,10 +42,13 @@ FRAGMENT_WEIGHT = 0.25
 PHRASE_WEIGHT = 1.0
 TITLE_CONTAINS_BONUS = 4.0
 TITLE_EQUALS_BONUS = 20.0
+SAME_SCRIPT_BONUS = 0.5
 COORD_WEIGHT = 100.0
 RECENCY_EPSILON = 1e-3
 #: Candidates whose stored titles are compared with the query (known-item re-ranking).
-RERANK_DEPTH = 30
+RERANK_DEPTH = 20
+#: Shorter queries are not re-ranked on titles (BM25F's title weight already ranks them).
+RERANK_MIN_CHARS = 5
 #: At most this many vocabulary words stand for a Latin fragment (``21`` → ``2021``, ``2110`` …).
 MAX_EXPANSIONS = 2048
 
@@ -60,11 +63,7 @@ class Match:
     relaxed: bool
     notes: tuple[str, ...]
     text_key: str
-
-
-def title_key(text: str) -> str:
-    """The comparable form of a title or query: normalized Han and Latin characters only."""
-    return "".join(m.group(0) for m in RUN_RE.finditer(normalize(text)))
+    raw_key: str = ""
 
 
 def _bm25(snap: Snapshot, reader: IndexReader, word: str, scores: np.ndarray) -> None:
@@ -294,7 +293,8 @@ def match_query(
                 mask = base & (hits >= 1)
             scores += COORD_WEIGHT * hits
     scores += RECENCY_EPSILON * _recency(snap)
-    return Match(mask, scores, tuple(plans), relaxed, tuple(notes), title_key(_plain_text(parsed)))
+    text = _plain_text(parsed)
+    return Match(mask, scores, tuple(plans), relaxed, tuple(notes), title_key(text), raw_key(text))
 
 
 def _plain_text(parsed: ParsedQuery) -> str:
@@ -338,12 +338,13 @@ def order(
         else:
             top = np.arange(docs.size)
         top = top[np.argsort(-scores[top], kind="stable")]
-        if match.text_key:
+        if len(match.text_key) >= RERANK_MIN_CHARS:
             bonus = np.zeros(top.size, dtype=np.float32)
             for i, index in enumerate(top[:RERANK_DEPTH].tolist()):
-                key = title_key(title_of(int(docs[index])))
+                key, raw = snap.title_keys(int(docs[index]), title_of)
                 if key == match.text_key:
-                    bonus[i] = TITLE_EQUALS_BONUS
+                    # the same title in the script the user typed wins over its twin in the other
+                    bonus[i] = TITLE_EQUALS_BONUS + (SAME_SCRIPT_BONUS if raw == match.raw_key else 0.0)
                 elif match.text_key in key:
                     bonus[i] = TITLE_CONTAINS_BONUS
             final = scores[top] + bonus

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader
 
 from .normalize import normalize
+from .query import raw_key, title_key
 from .schema import FACET_FIELDS
 
 __all__ = ["Postings", "FacetColumn", "Snapshot", "snapshot_for", "BM25_B", "BM25_K1"]
@@ -62,6 +64,7 @@ class FacetColumn:
     docs: np.ndarray
     vals: np.ndarray
     normalized: tuple[str, ...]
+    index: dict[str, int]
 
     def value_mask(self, wanted: set[int], size: int) -> np.ndarray:
         """Boolean mask of the documents having any of the value indexes in ``wanted``."""
@@ -108,6 +111,17 @@ class Snapshot:
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._derived: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._latin_vocab: tuple[str, ...] | None = None
+        self._titles: dict[int, tuple[str, str]] = {}
+
+    def title_keys(self, docnum: int, load: Callable[[int], str]) -> tuple[str, str]:
+        """The comparable keys of a document's title, normalized and as written (``load`` reads the
+        stored title), cached."""
+        keys = self._titles.get(docnum)
+        if keys is None:
+            title = load(docnum)
+            keys = (title_key(title), raw_key(title))
+            self._titles[docnum] = keys
+        return keys
 
     # -- facet columns -----------------------------------------------------------------------
     def _facet_column(self, reader: IndexReader, name: str, field: str) -> FacetColumn:
@@ -124,7 +138,12 @@ class Snapshot:
         val_arr = np.concatenate(vals) if vals else _EMPTY_IDS
         keep = self.live[doc_arr] if doc_arr.size else np.zeros(0, dtype=bool)
         return FacetColumn(
-            name, tuple(values), doc_arr[keep], val_arr[keep], tuple(normalize(v) for v in values)
+            name,
+            tuple(values),
+            doc_arr[keep],
+            val_arr[keep],
+            tuple(normalize(v) for v in values),
+            {v: i for i, v in enumerate(values)},
         )
 
     # -- postings --------------------------------------------------------------------------

@@ -1,0 +1,68 @@
+"""Facet counts equal the results that selecting a value gives (search.facets), on the demo index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from whoosh.searching import Searcher
+
+from search.models import FACETS, SearchRequest
+from search.service import run_search
+from search.store import IndexStore
+
+
+@pytest.fixture(scope="module")
+def searcher(demo_index: Path) -> Iterator[Searcher]:
+    with IndexStore(demo_index).open().searcher() as s:
+        yield s
+
+
+def total(searcher: Searcher, q: str, filters: dict[str, list[str]]) -> int:
+    return run_search(searcher, SearchRequest.create(q, filters=filters, per_page=1)).total
+
+
+@pytest.mark.parametrize("q", ["学会", "科创中国", ""])
+def test_every_count_equals_the_results_of_selecting_it(searcher: Searcher, q: str) -> None:
+    response = run_search(searcher, SearchRequest.create(q, facet_limit=5))
+    for name in FACETS:
+        for bucket in response.facets[name]:
+            assert not bucket.selected
+            assert total(searcher, q, {name: [bucket.value]}) == bucket.count, (name, bucket.value)
+
+
+def test_or_within_a_facet_and_across_facets(searcher: Searcher) -> None:
+    q = "学会"
+    base = run_search(searcher, SearchRequest.create(q))
+    years = [b.value for b in base.facets["year"][:2]]
+    both = total(searcher, q, {"year": years})
+    assert both == sum(total(searcher, q, {"year": [y]}) for y in years)
+    selected = run_search(searcher, SearchRequest.create(q, filters={"year": years[:1]}))
+    # the selected facet still shows what choosing another value would give
+    other = next(b for b in selected.facets["year"] if b.value == years[1])
+    assert other.count == total(searcher, q, {"year": [years[1]]}) and not other.selected
+    assert next(b for b in selected.facets["year"] if b.value == years[0]).selected
+    # another facet is counted within the selection (AND across facets)
+    for bucket in selected.facets["source"]:
+        assert bucket.count == total(searcher, q, {"year": years[:1], "source": [bucket.value]})
+    # months of the one selected year
+    assert {b.value[:4] for b in selected.facets["month"]} == {years[0]}
+    assert sum(b.count for b in selected.facets["month"]) <= selected.total
+
+
+def test_top_n_with_more_on_request(searcher: Searcher) -> None:
+    short = run_search(searcher, SearchRequest.create("", facet_limit=3))
+    assert len(short.facets["org"]) == 3 and short.facet_values["org"] > 3
+    full = run_search(searcher, SearchRequest.create("", facet_limit=3, facet_more=["org"]))
+    assert len(full.facets["org"]) == short.facet_values["org"]
+    counts = [b.count for b in full.facets["org"]]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_unknown_selected_value_is_listed_with_zero(searcher: Searcher) -> None:
+    response = run_search(searcher, SearchRequest.create("", filters={"source": ["无此来源"]}))
+    assert response.total == 0
+    assert [(b.value, b.count, b.selected) for b in response.facets["source"] if b.selected] == [
+        ("无此来源", 0, True)
+    ]

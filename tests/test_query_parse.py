@@ -1,0 +1,108 @@
+"""The query language (search.query): syntax, degradation of bad syntax, term planning."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.models import MAX_PER_PAGE, MAX_QUERY_CHARS, QueryError, SearchRequest
+from search.query import FieldFilter, TextTerm, parse_query, plan_term
+
+
+def test_plain_words_phrases_exclusions_or_and_fields() -> None:
+    parsed = parse_query(
+        '科创中国 "智能 制造" -通知 学会 OR 协会 source:中国科协 person:万钢 date:2021-01..2021-03'
+    )
+    assert parsed.groups == (
+        (TextTerm("科创中国"),),
+        (TextTerm("智能 制造", phrase=True),),
+        (TextTerm("学会"), TextTerm("协会")),
+    )
+    assert parsed.excluded == (TextTerm("通知"),)
+    assert parsed.filters == (FieldFilter("source", "中国科协"), FieldFilter("person", "万钢"))
+    assert (parsed.date_from, parsed.date_to) == ("2021-01-01", "2021-03-31")
+    assert parsed.notes == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"unbalanced 学会',
+        "OR",
+        "- -- OR -",
+        "学会 OR",
+        '""',
+        "😀🎉",
+        "\x00\x07学\u200b会\x1b",
+        "date:2021-13",
+        "：：：",
+        "x" * 10_000,
+    ],
+)
+def test_bad_syntax_never_raises_and_degrades_to_text(text: str) -> None:
+    parsed = parse_query(text)
+    assert len(parsed.text) <= MAX_QUERY_CHARS
+    for group in parsed.groups:
+        for term in group:
+            plan_term(term)
+
+
+def test_degradation_notes_say_what_happened() -> None:
+    assert parse_query('"学会').notes == ("an unbalanced quote was ignored",)
+    assert parse_query('"学会').groups == ((TextTerm("学会"),),)
+    assert parse_query("学会 OR").notes == ("a trailing OR was ignored",)
+    malformed = parse_query("date:2021-13 学会")
+    assert malformed.date_from is None and malformed.groups[0] == (TextTerm("date:2021-13"),)
+    assert parse_query("x" * 300).notes == (f"the query was cut to {MAX_QUERY_CHARS} characters",)
+    assert parse_query("foo:bar").groups == ((TextTerm("foo:bar"),),)
+
+
+def test_full_width_and_chinese_quotes_fold() -> None:
+    parsed = parse_query("“科创中国”　ＡＩ")
+    assert parsed.groups == ((TextTerm("科创中国", phrase=True),), (TextTerm("AI"),))
+
+
+def test_plan_uses_the_index_analyzer_in_either_script() -> None:
+    simplified, traditional = (
+        plan_term(TextTerm("中国自动化学会成立")),
+        plan_term(TextTerm("中國自動化學會成立")),
+    )
+    assert (
+        [p.text for p in simplified.pieces]
+        == [p.text for p in traditional.pieces]
+        == ["中国自动化学会", "成立"]
+    )
+    assert simplified.phrases == ("中国自动化学会成立",)
+    # a quoted phrase keeps its Han run whole
+    assert [p.text for p in plan_term(TextTerm("前次募集", phrase=True)).pieces] == ["前次募集"]
+    # Latin runs cut at the edges of a copied string may be parts of longer words
+    assert [(p.text, p.edge) for p in plan_term(TextTerm("21年3.5")).pieces] == [
+        ("21", "suffix"),
+        ("3.5", "prefix"),
+    ]
+
+
+def test_request_parameters_are_validated_by_name() -> None:
+    for kwargs, param in (
+        ({"page": -1}, "page"),
+        ({"page": "x"}, "page"),
+        ({"per_page": 1000}, "per_page"),
+        ({"per_page": 0}, "per_page"),
+        ({"sort": "random"}, "sort"),
+        ({"date_from": "2021-02-30"}, "date_from"),
+        ({"date_to": "yesterday"}, "date_to"),
+        ({"date_from": "2021-03-01", "date_to": "2021-01-01"}, "date_to"),
+        ({"filters": {"colour": ["red"]}}, "colour"),
+        ({"filters": {"year": ["21"]}}, "year"),
+    ):
+        with pytest.raises(QueryError) as info:
+            SearchRequest.create("学会", **kwargs)  # type: ignore[arg-type]
+        assert info.value.param == param
+    request = SearchRequest.create(
+        "学会", page="2", per_page=str(MAX_PER_PAGE), date_from="2021", date_to="2021-02"
+    )
+    assert (request.page, request.per_page, request.date_from, request.date_to) == (
+        2,
+        50,
+        "2021-01-01",
+        "2021-02-28",
+    )

@@ -1,0 +1,55 @@
+"""``huixun search`` through click's CliRunner, and the search-quality bars on the demo index."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from indexer.cli import main
+from search.store import IndexStore
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_json_output_is_the_api_envelope(demo_index: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["search", "科创中国", "--json", "--index-dir", str(demo_index), "--per-page", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["ok"] is True and data["per_page"] == 2 and len(data["hits"]) == 2
+    assert "<mark>" in data["hits"][0]["title_html"]
+
+
+def test_readable_output_and_filters(demo_index: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["search", "科创中国", "--index-dir", str(demo_index), "--year", "2020"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].startswith("2 results")
+    assert "[科创中国]" in result.output  # marks without colour when not on a terminal
+
+
+def test_invalid_parameter_exits_2_with_the_parameter_named(demo_index: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["search", "学会", "--per-page", "1000", "--index-dir", str(demo_index)]
+    )
+    assert result.exit_code == 2 and "per_page" in result.output
+
+
+def test_search_quality_bars_on_the_demo_index(demo_index: Path) -> None:
+    spec = importlib.util.spec_from_file_location("eval_search", REPO / "scripts" / "eval_search.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    with IndexStore(demo_index).open().searcher() as searcher:
+        report = module.evaluate(searcher, samples=120)
+    assert report.substring_recall == 1.0, report.failures
+    assert report.script_equivalence >= 0.98, report.failures
+    assert report.known_item >= 0.98, report.failures
+    assert report.zero_result_rate <= 0.05
