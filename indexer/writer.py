@@ -29,22 +29,21 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.index import Index
-from whoosh.writing import IndexWriter
+from whoosh.writing import MERGE_SMALL
 
-from search.schema import PreAnalyzed, build_schema
+from search.analysis import document_terms
+from search.schema import build_schema, encode_terms
 from search.store import IndexStore, utc_now
 
 from .extract import build_announcement
 from .model import Announcement, IngestError, RawDocument
-from .parallel import default_workers, ordered_map
+from .parallel import SegmentRun, Written, default_workers
 from .readers import read_paths
 
 __all__ = ["IndexReport", "IndexProgress", "PreparedDocument", "index_paths", "prepare", "content_hash"]
 
 #: How often (in documents) :func:`index_paths` reports progress.
 PROGRESS_EVERY = 200
-#: Memory for Whoosh's in-memory posting pool before it spills a sorted run to disk.
-POOL_LIMIT_MB = 512
 
 
 @dataclass
@@ -104,7 +103,7 @@ def content_hash(raw: RawDocument) -> str:
     origin and line), so inserting a line above a JSON Lines record with an id does not make it
     "changed".
     """
-    data = [raw.id, raw.title, raw.body, raw.date, raw.source, raw.category, raw.url]
+    data: list[str | int | None] = [raw.id, raw.title, raw.body, raw.date, raw.source, raw.category, raw.url]
     if raw.id is None:
         data += [raw.origin, raw.line]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
@@ -137,17 +136,15 @@ def prepare(raw: RawDocument) -> PreparedDocument | IngestError:
 def _prepared(ann: Announcement, digest: str) -> PreparedDocument:
     schema = _worker_schema()
     title, body = ann.title or "", ann.body or ""
-    # Title and body share the grams field; the newline ends the Han run, so no bigram (and no
-    # phrase) spans the title/body boundary.
-    grams_text = f"{title}\n{body}"
+    terms = document_terms(title, body)  # one jieba pass, usually cached from entity extraction
     origin = os.path.abspath(ann.origin)
     fields: dict[str, Any] = {
         "id": ann.id,
-        "title": PreAnalyzed(schema["title"].index(title)),
+        "title": encode_terms(schema["title"], terms.title),
         "_stored_title": title,
-        "body": PreAnalyzed(schema["body"].index(body)),
+        "body": encode_terms(schema["body"], terms.body),
         "_stored_body": body,
-        "grams": PreAnalyzed(schema["grams"].index(grams_text)),
+        "grams": encode_terms(schema["grams"], terms.grams),
         "url": ann.url,
         "date": ann.date,
         "year": ann.date[:4] if ann.date else None,
@@ -160,6 +157,7 @@ def _prepared(ann: Announcement, digest: str) -> PreparedDocument:
         "dates": list(ann.dates),
         "origin": origin,
         "hash": digest,
+        "indexed_at": None,  # set by the worker that writes the document
     }
     return PreparedDocument(ann.id, origin, digest, len(title) + len(body), fields)
 
@@ -205,7 +203,7 @@ class _Feed:
         self.origins_failed: set[str] = set()
 
     def __iter__(self) -> Iterator[RawDocument]:
-        for item in read_paths(list(self.paths)):
+        for item in read_paths([Path(p) for p in self.paths]):
             origin = os.path.abspath(item.origin)
             if isinstance(item, IngestError):
                 self.errors.append(item)
@@ -259,14 +257,7 @@ def _build_generation(
     report = IndexReport(str(store.root), gen.name, rebuilt=True)
     try:
         feed = _Feed(paths, existing=None)
-        writer = ix.writer(limitmb=POOL_LIMIT_MB)
-        try:
-            _write(writer, feed, workers, report, known_ids=set(), progress=progress)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        report.errors = sorted(feed.errors + report.errors, key=_error_key)
+        _write(ix, gen, feed, workers, report, known_ids=set(), prune_paths=None, progress=progress)
         report.documents = ix.doc_count()
         ix.close()
         store.touch_meta(gen, report.documents)
@@ -292,20 +283,8 @@ def _update_live(
     report = IndexReport(str(store.root), gen.name, rebuilt=False)
     existing = _Existing.read(ix)
     feed = _Feed(paths, existing)
-    writer = ix.writer(limitmb=POOL_LIMIT_MB)
-    try:
-        seen = _write(writer, feed, workers, report, known_ids=set(existing.by_id), progress=progress)
-        seen |= feed.unchanged_ids
-        report.unchanged = len(feed.unchanged_ids)
-        if prune:
-            for doc_id in _stale_ids(existing, seen, paths, feed):
-                writer.delete_by_term("id", doc_id)
-                report.deleted += 1
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    report.errors = sorted(feed.errors + report.errors, key=_error_key)
+    _write(ix, gen, feed, workers, report, known_ids=set(existing.by_id),
+           prune_paths=paths if prune else None, progress=progress, existing=existing)
     report.documents = ix.doc_count()
     ix.close()
     store.touch_meta(gen, report.documents)
@@ -313,41 +292,67 @@ def _update_live(
 
 
 def _write(
-    writer: IndexWriter,
+    ix: Index,
+    gen: Path,
     feed: _Feed,
     workers: int,
     report: IndexReport,
     known_ids: set[str],
+    prune_paths: Sequence[str | os.PathLike[str]] | None,
     progress: Callable[[IndexProgress], None] | None,
-) -> set[str]:
-    """Add or replace every prepared document; returns the ids written in this run."""
+    existing: _Existing | None = None,
+) -> None:
+    """Write every document of ``feed`` into new segments and commit them with the deletions.
+
+    The Whoosh writer of this process adds no documents itself: it deletes the old versions of
+    updated documents (and pruned ones) from the existing segments, then its commit lists the new
+    segments the workers wrote beside the existing ones.
+    """
     started = time.monotonic()
-    written: dict[str, str] = {}  # id → "origin:line" of its first occurrence in this run
-    indexed_at = utc_now()
-    done = 0
-    for result in ordered_map(prepare, feed, workers):
-        done += 1
-        if isinstance(result, IngestError):
-            report.errors.append(result)
-        elif result.id in written or result.id in feed.unchanged_ids:
-            where = written.get(result.id, "an unchanged document")
-            report.errors.append(IngestError(result.origin, None, f"duplicate id {result.id!r} (also in {where})"))
-        else:
-            written[result.id] = result.origin
-            result.fields["indexed_at"] = indexed_at
-            if result.id in known_ids:
-                writer.delete_by_term("id", result.id)
-                report.updated += 1
+    run = SegmentRun(feed, str(gen), workers=workers, indexed_at=utc_now(), prepare=prepare)
+    writer = ix.writer()
+    try:
+        written: dict[str, str] = {}  # id → origin of its first occurrence in this run
+        duplicates: list[Written] = []
+        done = 0
+        for outcome in run:
+            done += 1
+            if isinstance(outcome, IngestError):
+                report.errors.append(outcome)
+            elif outcome.id in written or outcome.id in feed.unchanged_ids:
+                duplicates.append(outcome)
+                where = written.get(outcome.id, "an unchanged document")
+                report.errors.append(
+                    IngestError(outcome.origin, None, f"duplicate id {outcome.id!r} (first in {where})")
+                )
             else:
-                report.added += 1
-            writer.add_document(**result.fields)
-            report.chars += result.chars
-        if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(_snapshot(report, feed, done, started))
+                written[outcome.id] = outcome.origin
+                report.chars += outcome.chars
+                if outcome.id in known_ids:
+                    writer.delete_by_term("id", outcome.id)  # the old version, in an existing segment
+                    report.updated += 1
+                else:
+                    report.added += 1
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(_snapshot(report, feed, done, started))
+        for dup in duplicates:  # keep the first occurrence only
+            run.segments[dup.worker][dup.segment].delete_document(dup.docnum)
+        report.unchanged = len(feed.unchanged_ids)
+        if prune_paths is not None and existing is not None:
+            seen = set(written) | feed.unchanged_ids
+            for doc_id in _stale_ids(existing, seen, prune_paths, feed):
+                writer.delete_by_term("id", doc_id)
+                report.deleted += 1
+        new_segments = run.all_segments()
+    except BaseException:
+        writer.cancel()
+        raise
+    # Small existing segments are merged as Whoosh usually does; the new ones are listed as written.
+    writer.commit(mergetype=lambda w, segments: MERGE_SMALL(w, segments) + new_segments)
+    report.errors = sorted(feed.errors + report.errors, key=_error_key)
     report.seconds = time.monotonic() - started
     if progress is not None:
         progress(_snapshot(report, feed, done, started))
-    return set(written)
 
 
 def _snapshot(report: IndexReport, feed: _Feed, done: int, started: float) -> IndexProgress:

@@ -77,7 +77,8 @@ class IndexMeta:
     @classmethod
     def read(cls, gen_dir: Path) -> IndexMeta:
         data = json.loads((gen_dir / META).read_text(encoding="utf-8"))
-        return cls(**{k: data.get(k) for k in ("schema_version", "created_at", "last_indexed_at", "documents")})
+        keys = ("schema_version", "created_at", "last_indexed_at", "documents")
+        return cls(**{k: data.get(k) for k in keys})
 
     def write(self, gen_dir: Path) -> None:
         tmp = gen_dir / (META + ".tmp")
@@ -162,9 +163,12 @@ class IndexStore:
 
     def collect_garbage(self, keep: set[str | None]) -> None:
         """Remove generations not in ``keep`` (failed rebuilds, generations older than the previous)."""
-        keep = {k for k in keep if k} | ({self._live_name()} - {None})
+        names = {k for k in keep if k}
+        live = self._live_name()
+        if live:
+            names.add(live)
         for child in self.root.glob("gen-*"):
-            if child.name not in keep and child.is_dir():
+            if child.name not in names and child.is_dir():
                 shutil.rmtree(child, ignore_errors=True)
 
     def remove_failed_generations(self) -> None:
@@ -225,7 +229,9 @@ class IndexStore:
             info = json.loads((self.root / (LOCK + ".info")).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return "holder unknown"
-        return f"pid {info.get('pid')} on {info.get('host')} since {info.get('since')} ({info.get('command')})"
+        return (
+            f"pid {info.get('pid')} on {info.get('host')} since {info.get('since')} ({info.get('command')})"
+        )
 
     def touch_meta(self, gen: Path, documents: int) -> None:
         """Record an indexing run in ``gen``'s metadata."""
