@@ -59,6 +59,8 @@ def test_timeline_fills_missing_years_and_scales_bars() -> None:
     assert empty.h == 0 and empty.url is None  # nothing to filter to: no link
     assert small.url == "/?year=2021" and small.selected and 0 < small.h < tallest.h
     assert [bar.x for bar in timeline.bars] == sorted(bar.x for bar in timeline.bars)
+    slot = timeline.width / 12  # three years take three of twelve slots, centred
+    assert tallest.w == round(slot - 2, 1) and tallest.x == round((timeline.width - 3 * slot) / 2 + 1, 1)
 
 
 def test_timeline_of_nothing_is_none() -> None:

@@ -9,7 +9,9 @@ and checks it back in at teardown. Checked-in searchers wait in a small pool and
 on their next checkout: that sees every new commit (Whoosh compares the index's latest generation,
 one directory listing) yet reuses the open segment readers, which a new searcher per request would
 reopen every time (measured: about 17 ms a request on the demo index). A searcher serves one request
-at a time, so the pool is thread-safe for Flask's threaded development server as well.
+at a time, so the pool is thread-safe for Flask's threaded development server as well. Checkout also
+prepares the query side's in-memory arrays of the commit (:func:`search.snapshot.snapshot_for`), so
+that work is never cut short by the search time limit.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from flask import Flask, current_app, g
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from search.snapshot import snapshot_for
 from search.store import IndexMeta, IndexStore
 
 __all__ = ["IndexHolder", "Lease", "get_searcher", "holder", "init_app"]
@@ -72,6 +75,9 @@ class IndexHolder:
         with self._lock:
             searcher = self._idle.pop() if self._idle else None
         searcher = index.searcher() if searcher is None else searcher.refresh()
+        # Build (or find cached) the query side's per-commit arrays here, outside the search deadline: a
+        # large index's first search after a commit must not time out, and then again, forever.
+        snapshot_for(searcher.reader())
         return Lease(searcher, key, key[1])
 
     def checkin(self, lease: Lease) -> None:

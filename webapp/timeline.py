@@ -15,6 +15,8 @@ HEIGHT = 110
 LABEL_SPACE = 14
 GAP = 2
 MAX_LABELS = 12
+#: Bars are never wider than one of this many slots; fewer periods are centred (one year is not a wall).
+MIN_SLOTS = 12
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ def build_timeline(periods: list[Period], caption: str) -> Timeline | None:
     if not periods or not any(period.count for period in periods):
         return None
     top = max(period.count for period in periods)
-    slot = WIDTH / len(periods)
+    slot = WIDTH / max(len(periods), MIN_SLOTS)
+    left = (WIDTH - slot * len(periods)) / 2
     plot = HEIGHT - LABEL_SPACE
     every = max(1, -(-len(periods) // MAX_LABELS))  # label at most MAX_LABELS ticks
     bars = []
@@ -81,11 +84,11 @@ def build_timeline(periods: list[Period], caption: str) -> Timeline | None:
                 count=period.count,
                 url=period.url if period.count else None,
                 selected=period.selected,
-                x=round(i * slot + GAP / 2, 1),
+                x=round(left + i * slot + GAP / 2, 1),
                 y=round(plot - h, 1),
                 w=round(max(1.0, slot - GAP), 1),
                 h=h,
-                cx=round(i * slot + slot / 2, 1),
+                cx=round(left + i * slot + slot / 2, 1),
                 show_label=i % every == 0,
             )
         )
