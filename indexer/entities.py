@@ -55,6 +55,7 @@ _ORG_STOP = {
     "委员会", "研究院", "研究所", "实验室", "高校", "企业", "该会", "本学会", "我校", "全校", "各学会",
     "市委市政府", "党委", "办公室", "中央", "国家", "社会", "学校", "总会", "大会", "全会", "年会", "分会",
     "宴会", "晚会", "例会", "峰会", "盛会", "博览会", "研讨会", "座谈会", "报告会", "运动会", "展览会",
+    "科研院所", "院所", "高等院校", "科研机构",
 }
 # Words ending in 会 that are meetings, not organizations.
 _MEETING_TAIL = ("大会", "全会", "年会", "会议", "峰会", "研讨会", "座谈会", "报告会", "论坛", "晚会",
@@ -217,23 +218,55 @@ _BREAK_WORDS = {"主办", "承办", "协办", "指导", "联合", "支持", "举
                 "全国", "组织", "会同", "牵头", "通过", "依托于", "隶属", "作为", "担任", "当选", "获得"}
 
 
-def _org_head(words: tuple[Word, ...], i: int, norm: str) -> bool:
+def _org_head(words: tuple[Word, ...], i: int, norm: str) -> int:
+    """0 if ``words[i]`` cannot end an organization name; 1 if it can; 2 if it can only as a sub-unit of
+    a named organization written right before it (清华大学计算机系, 工信部科技司, 中国自动化学会秘书处)."""
     word = words[i]
     text = word.text
     if not word.han:
-        return False
+        return 0
     n = len(text)
     # Cheap test first: most words cannot end an organization name.
-    if text[-1] not in _ORG_LAST_CHARS and not (n > 2 and _tag(word) == "nt"):
-        return False
+    if text[-1] not in _ORG_LAST_CHARS and not text.endswith(_SUBUNIT_SUFFIXES):
+        return 0
     if text in _TITLE_SET or text.endswith(_MEETING_TAIL):
-        return False
+        return 0
     # "学院院长": a head character that begins a title is the title's.
     if n <= 2 and norm.startswith(_TITLES, word.end - 1):
-        return False
-    if text.endswith(_ORG_SUFFIXES) or (n > 2 and _tag(word) == "nt"):
-        return True
-    return n == 1 and text in _ORG_HEAD_CHARS and i > 0 and _is_name_part(words[i - 1], word.start)
+        return 0
+    if text in _GENERIC_BODIES:
+        # 秘书处 is part of the name when the body acts (中国自动化学会秘书处承办), a title when a role or
+        # another body follows (中国科协党组书记, 中国科协党组、书记处全体成员).
+        following = words[i + 1] if i + 1 < len(words) else None
+        if following is None or following.text in _TITLE_SET or following.text in _GENERIC_BODIES:
+            return 0
+        if following.start == word.end:
+            return 2 if _tag(following).startswith("v") else 0
+        # In a list of bodies (中国自动化学会秘书处、中国自动化学会智能车工作委员会…承办).
+        return 2 if norm[word.end] == "、" and _is_starter(following) else 0
+    if text.endswith(_ORG_SUFFIXES):
+        return 1
+    if n > 2 and _tag(word) == "nt" and text[-1] in _ORG_HEAD_CHARS:
+        return 1  # jieba's nt alone is noisy (最新进展, 信息科学): trusted with an organization head
+    if n == 1:
+        ok = text in _ORG_HEAD_CHARS and i > 0 and _is_name_part(words[i - 1], word.start)
+        return 1 if ok else 0
+    if (text[-1] in _SUBUNIT_CHARS or text.endswith(_SUBUNIT_SUFFIXES)) and text not in _NOT_SUBUNIT:
+        return 2 if _tag(word) in ("n", "nz", "nt", "j") else 0
+    return 0
+
+
+# Words ending in a unit character that name a sub-unit only after a named organization.
+_SUBUNIT_CHARS = set("部局司系处厅办署")
+_SUBUNIT_SUFFIXES = ("内科", "外科")
+_NOT_SUBUNIT = {
+    "干部", "内部", "外部", "全部", "局部", "总部", "东部", "西部", "南部", "北部", "中部", "本部", "腹部",
+    "头部", "面部", "背部", "当局", "大局", "格局", "布局", "结局", "开局", "体系", "关系", "联系", "派系",
+    "谱系", "水系", "星系", "各处", "好处", "到处", "此处", "出处", "何处", "难处", "深处", "远处", "近处",
+    "住处", "一处", "多处", "首部", "底部", "顶部", "上部", "下部", "基层干部",
+}
+# Generic internal bodies: part of a name only when the body acts (guidelines §4).
+_GENERIC_BODIES = {"秘书处", "书记处", "党组"}
 
 
 _ORG_LAST_CHARS = {s[-1] for s in _ORG_SUFFIXES} | _ORG_HEAD_CHARS
@@ -247,10 +280,17 @@ _STARTER_WORDS = {"国家", "中国", "中华", "中央", "首都", "国际", "�
                   "上海"}
 
 
-def _is_name_part(word: Word, expected_end: int) -> bool:
+def _is_name_part(word: Word, expected_end: int, after: Word | None = None) -> bool:
+    """Whether ``word`` can continue a name to its left up to ``expected_end`` (where ``after``, the
+    name's current first word, begins)."""
     if word.end != expected_end:
-        # A gap (space between Latin and Han: "PLCT 实验室") is allowed only after a Latin word.
-        return not word.han and expected_end - word.end == 1 and bool(_LATIN_RE.search(word.text))
+        # A one-space gap between Latin and Han ("PLCT 实验室", "中国科学技术大学 Linux 用户协会").
+        if expected_end - word.end != 1:
+            return False
+        if not word.han:
+            return bool(_LATIN_RE.search(word.text))
+        return after is not None and not after.han and bool(_LATIN_RE.search(after.text)) and (
+            _is_name_part(word, word.end))
     text = word.text
     if text in _TITLE_SET or text in _BREAK_WORDS:
         return False
@@ -258,14 +298,55 @@ def _is_name_part(word: Word, expected_end: int) -> bool:
         return bool(_LATIN_RE.search(text)) or text.isdigit() and len(text) <= 2
     if len(text) == 1:
         return text not in _BREAK_CHARS
-    if text.endswith(_MEETING_TAIL) or text in {"会议", "论坛", "活动", "仪式", "合作", "工作"}:
+    if text.endswith(_MEETING_TAIL) or text in {"会议", "论坛", "活动", "仪式", "合作"}:
         return False
+    if text == "工作":  # 智能车工作委员会, 企业工作办公室; elsewhere "工作" is the activity
+        return after is not None and bool(after.text.endswith(_ORG_SUFFIXES))
     kind = _lexicon().types.get(text)
     if kind in ("org", "place"):
         return True
     if kind == "person":
         return False
     return _tag(word) not in _BREAK_TAGS
+
+
+def _is_soft_part(word: Word, expected_end: int) -> bool:
+    """A word that continues a name only behind a word that can begin one (国家… : 中国安防技术有限公司,
+    京津冀地理信息科技创新联盟, 行政院能源及减碳办公室): two-character verbs and adjectives, and the
+    conjunctions 与/和/及 between descriptive words."""
+    if word.end != expected_end or not word.han or word.text in _BREAK_WORDS or word.text in _TITLE_SET:
+        return False
+    if word.text in ("与", "和", "及"):
+        return True
+    return (len(word.text) == 2 and _tag(word) in ("v", "a", "vn", "ad") and word.text not in _PREDICATES
+            and _lexicon().types.get(word.text) is None)
+
+
+# Verbs that are the predicate of a sentence, never a word inside a name (中心主体分为临床部…).
+_PREDICATES = {
+    "分为", "属于", "成为", "作为", "进行", "开展", "推动", "加强", "推进", "促进", "提供", "提出", "提升",
+    "实现", "完成", "建立", "设立", "决策", "部署", "落实", "参与", "加入", "前往", "走往", "徒步", "希望",
+    "认为", "表示", "需要", "具有", "拥有", "形成", "打造", "构建", "设有", "下设", "负责", "承担", "召集",
+    "支持", "发挥", "组成", "获批", "授予", "授牌", "揭牌", "挂牌", "启动", "依托", "成立", "带领",
+}
+
+
+_CONJ = {"与", "和", "及"}
+# What may stand in parentheses inside a name: a place (博世汽车部件（苏州）有限公司) or a company form.
+_PAREN_WORDS = {"集团", "股份", "控股", "中国", "筹"}
+
+
+def _paren_before(norm: str, pos: int, lex: Lexicon) -> int | None:
+    """Start of a parenthesized place or company form that ends right before ``pos``, if any."""
+    if pos < 3 or norm[pos - 1] != ")":
+        return None
+    lp = norm.rfind("(", max(0, pos - 9), pos - 1)
+    inner = norm[lp + 1 : pos - 1]
+    if lp <= 0 or not inner or not all(_is_han_char(c) for c in inner):
+        return None
+    if inner in _PAREN_WORDS or lex.types.get(inner) == "place" or inner.endswith(("省", "市")):
+        return lp
+    return None
 
 
 def _is_starter(word: Word) -> bool:
@@ -275,27 +356,78 @@ def _is_starter(word: Word) -> bool:
     return kind in ("org", "place") or word.text in _STARTER_WORDS or _tag(word) in ("ns", "nt")
 
 
+def _is_orgish(word: Word) -> bool:
+    return word.han and (
+        _lexicon().types.get(word.text) == "org" or _tag(word) == "nt" or word.text.endswith(_ORG_SUFFIXES)
+    )
+
+
 def _find_orgs(text: str, norm: str, words: tuple[Word, ...]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
+    lex = _lexicon()
+    by_end: dict[int, int] | None = None
     for i, word in enumerate(words):
-        if not _org_head(words, i, norm):
+        mode = _org_head(words, i, norm)
+        if not mode:
             continue
         j = i
         chars = len(word.text)
-        while j > 0 and chars < 28 and i - j < 9:
+        soft: list[int] = []
+        inside: set[int] = set()  # words in parentheses, which cannot begin the name
+        while j > 0 and chars < 28 and i - j < 12:
             prev = words[j - 1]
-            if not _is_name_part(prev, words[j].start):
+            if prev.end != words[j].start and norm[words[j].start - 1] == ")":
+                lp = _paren_before(norm, words[j].start, lex)
+                if lp is None:
+                    break
+                if by_end is None:
+                    by_end = {w.end: k for k, w in enumerate(words)}
+                k = by_end.get(lp)
+                if k is None or not _is_name_part(words[k], lp):
+                    break
+                chars += words[j].start - lp
+                inside.update(range(k + 1, j))
+                j = k
+                continue
+            if prev.end != words[j].start and norm[prev.end] != " ":
+                break  # only a space may separate the words of a name
+            if _is_name_part(prev, words[j].start, words[j]):
+                pass
+            elif _is_soft_part(prev, words[j].start) and not (
+                prev.text in _CONJ and (j - 2 < 0 or not _is_name_part(words[j - 2], prev.start)
+                                        or _is_starter(words[j - 2]) or _is_starter(words[j])
+                                        or _is_orgish(words[j - 2]))
+            ):
+                soft.append(j - 1)
+            else:
                 break
             j -= 1
             chars += len(prev.text)
+        if soft:
+            # Soft words need a word that can begin a name on their left; else the name starts after them.
+            first = next(
+                (k for k in range(j, min(soft) + 1) if _is_starter(words[k]) or _is_orgish(words[k])), None
+            )
+            if first is None:
+                j = max(soft) + 1
         # Start at the leftmost word that can begin a name (a place, an organization, 国家 …); without
         # one, a descriptive prefix of two or more words is accepted (车载信息服务产业应用联盟).
-        starter = next((k for k in range(j, i + 1) if _is_starter(words[k])), None)
+        starter = next((k for k in range(j, i + 1) if k not in inside and _is_starter(words[k])), None)
         if starter is None:
             if i - j < 2:
                 continue
-        else:
+        elif words[starter].han or starter == j:
             j = starter
+        else:
+            # A Latin starter keeps the Han words before it, less a deictic first character
+            # (校学生 Linux 用户协会 → 学生 Linux 用户协会).
+            while j < starter and words[j].text in _DEICTIC:
+                j += 1
+        if mode == 2 and not any(_is_orgish(words[k]) for k in range(j, i)):
+            continue
+        company = "公司" in norm[words[j].start : word.end] or "集团" in norm[words[j].start : word.end]
+        if starter is None and j > 0 and company and _is_brand(words, j, norm):
+            j -= 1  # a company's brand name, which jieba takes for a person's (博世汽车部件（苏州）有限公司)
         start = words[j].start
         # "第40届…组委会": an ordinal in front belongs to the name of an organizing committee.
         if word.text.endswith("组委会"):
@@ -309,6 +441,15 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...]) -> list[tuple[int,
     return spans
 
 
+def _is_brand(words: tuple[Word, ...], j: int, norm: str) -> bool:
+    prev = words[j - 1]
+    if prev.end != words[j].start or not prev.han or not 2 <= len(prev.text) <= 3:
+        return False
+    if _tag(prev) not in ("nr", "nrt", "nz", "x", "nrfg"):
+        return False
+    return prev.start == 0 or not _is_han_char(norm[prev.start - 1])
+
+
 def _acceptable_org(name: str, head: str) -> bool:
     if name in _ORG_STOP or len(name) < 3:
         return False
@@ -316,6 +457,9 @@ def _acceptable_org(name: str, head: str) -> bool:
     if not prefix.strip():
         return pos_tag(name) == "nt" or _lexicon().types.get(name) == "org"
     if len(prefix) == 1 and prefix in _DEICTIC:
+        return False
+    # 市科协科普部, 省委宣传部: "this city's" association, not a name.
+    if name[0] in _DEICTIC and name[1:].startswith(("科协", "委", "政府", "人大", "政协", "工商联", "团委")):
         return False
     return prefix not in _GENERIC_PREFIXES
 
@@ -563,9 +707,13 @@ def find_mentions(text: str) -> list[Mention]:
 
 
 def _surface(simplified: str, norm: str, start: int, end: int) -> str:
-    # Simplified text keeps the case of Latin letters; full-width forms are folded like the normalizer.
+    # Simplified text keeps the case of Latin letters and full-width parentheses as written; other
+    # full-width forms are folded like the normalizer.
     out = simplified[start:end]
-    return out if out.lower() == norm[start:end] else norm[start:end]
+    if out.lower() == norm[start:end]:
+        return out
+    pairs = zip(out, norm[start:end], strict=True)
+    return "".join(c if c.lower() == n or c in "（）" else n for c, n in pairs)
 
 
 def extract_entities(text: str) -> Entities:

@@ -98,3 +98,44 @@ def test_generic_words_are_not_entities() -> None:
 
 def test_empty_text() -> None:
     assert extract_entities("") == Entities([], [], [])
+
+
+def test_named_sub_units_are_part_of_the_name() -> None:
+    # cast-70889: a unit word after a named organization (系, 部, 事业部) and a generic body that acts.
+    text = ("本届论坛由国家自然科学基金委员会信息科学部、中国科学技术协会、中国自动化学会主办，"
+            "中国自动化学会秘书处、中国自动化学会智能车工作委员会承办。清华大学计算机系教授邓志东在报告中。")
+    ents = extract_entities(text)
+    # The parents (国家自然科学基金委员会, 清华大学) are implied organizations, kept for the facets only.
+    assert ents.orgs == ["国家自然科学基金委员会信息科学部", "国家自然科学基金委员会", "中国科协",
+                         "中国自动化学会", "中国自动化学会秘书处", "中国自动化学会智能车工作委员会",
+                         "清华大学计算机系", "清华大学"]
+    mentions = [m.surface for m in find_mentions(text) if m.kind == "org" and not m.implied]
+    assert "国家自然科学基金委员会" not in mentions and "清华大学" not in mentions
+
+
+def test_generic_body_before_a_role_is_a_title() -> None:
+    # seed-000 (simplified): 党组, 书记处 before a role or another body are not names.
+    assert extract_entities("中国科协党组、书记处全体成员出席会议。").orgs == ["中国科协"]
+
+
+def test_names_with_verbs_conjunctions_and_parentheses() -> None:
+    # cast-70889 and twpres-23705 (converted to Simplified by the extractor).
+    text = ("博世汽车部件（苏州）有限公司底盘控制事业部自动驾驶技术经理费贤松，"
+            "中国智能车综合技术研发与测试中心承办。成立「行政院能源及減碳辦公室」，定期檢討。")
+    ents = extract_entities(text)
+    assert ents.orgs == ["博世汽车部件（苏州）有限公司底盘控制事业部", "中国智能车综合技术研发与测试中心",
+                         "行政院能源及减碳办公室", "行政院"]
+    assert "苏州" not in ents.places
+
+
+def test_latin_words_inside_names() -> None:
+    # ustclug-2016-05-02-2016-lug-election, ustclug-2024-09-07-2024-freshmen-course
+    assert extract_entities("校学生 Linux 用户协会于东区活动室召开了换届会议。").orgs == ["学生 Linux 用户协会"]
+    assert extract_entities("由中国科学技术大学 Linux 用户协会主办").orgs == [
+        "中国科学技术大学 Linux 用户协会", "中国科学技术大学"]
+
+
+def test_jieba_nt_words_without_an_organization_head_are_not_orgs() -> None:
+    # cast-70889: 最新进展, 科研院所 and 信息科学 are tagged nt by jieba.
+    text = "同时介绍该框架下几个在研研究项目最新进展。有关科研院所、高等院校参加。推动我国信息科学的发展。"
+    assert extract_entities(text).orgs == []
