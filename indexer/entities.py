@@ -148,7 +148,7 @@ _PLACE_STOP = {
     "首都", "内地", "大陆", "沿海", "边疆", "东部", "西部", "中部", "南部", "北部", "东北", "西北", "西南",
     "东南", "华北", "华东", "华南", "华中", "江湖", "山河", "江山", "万里", "长城", "东方", "南方",
     "北方", "平安", "和平", "安全", "发展", "太平", "长安", "永安", "文明", "光明", "和谐", "共和", "民主",
-    "中国人", "中关村", "十六区", "上海交通", "市委", "市政府", "省委", "省政府", "县委", "区委",
+    "中国人", "中关村", "无人区", "十六区", "上海交通", "市委", "市政府", "省委", "省政府", "县委", "区委",
 }
 # Place suffix words that are generic on their own or after a deictic character (市, 全省 …).
 _LATIN_RE = re.compile(r"[a-z]")
@@ -649,6 +649,19 @@ def _find_people(
     return list(found)
 
 
+def _place_led_names(words: tuple[Word, ...], lex: Lexicon) -> list[tuple[int, int]]:
+    """Names that begin with a two-character place word (韩国 + 瑜 → 韩国瑜): the place starts with a
+    surname and the next word is one character jieba tags as a given name."""
+    out = []
+    for k in range(len(words) - 1):
+        w, nxt = words[k], words[k + 1]
+        if (len(w.text) == 2 and len(nxt.text) == 1 and nxt.start == w.end and nxt.han
+                and w.text[0] in _SURNAMES and lex.types.get(w.text) == "place"
+                and nxt.text not in _NOT_GIVEN and _tag(nxt) in ("nr", "nrfg")):
+            out.append((w.start, nxt.end))
+    return out
+
+
 def _lexicon_prefixes(name: str, lex: Lexicon, kind: str) -> list[str]:
     """Lexicon names of ``kind`` that begin ``name`` and are shorter than it."""
     return [name[:k] for k in range(2, len(name)) if lex.types.get(name[:k]) == kind]
@@ -671,7 +684,7 @@ def find_mentions(text: str) -> list[Mention]:
     orgs = _drop_nested(sorted(set(orgs)), orgs)
     people = _find_people(norm, words, lex, {o[1] for o in orgs})
     people = [p for p in people if not any(o[0] <= p[0] and p[1] <= o[1] for o in orgs)]
-    people = _drop_nested(people, people)
+    people = _drop_nested(people + _place_led_names(words, lex), people)
     places = _find_places(words, lex, norm)
     # A place inside an organization name is not a place of the document (guidelines §2); it is kept
     # as an *implied* place for the facets when the organization is a local government or party
@@ -692,6 +705,7 @@ def find_mentions(text: str) -> list[Mention]:
     ]
     places = [p for p in places if not any(o[0] < p[1] and p[0] < o[1] for o in orgs + people)]
     places = _drop_nested(places, places)
+    places = _contained_places(norm, words, places, orgs + people)
     mentions = []
     groups = (("person", people, False), ("org", orgs, False), ("place", places, False),
               ("place", implied, True), ("org", implied_orgs, True))
@@ -704,6 +718,56 @@ def find_mentions(text: str) -> list[Mention]:
             mentions.append(Mention(kind, surface, canon, start, end, implied=is_implied))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+# Facilities named after a place (圆山饭店, 松山机场): buildings, whose names hold no place (§2).
+_FACILITY_WORDS = ("饭店", "大饭店", "机场", "宾馆", "酒店", "大厦", "大楼", "车站", "火车站", "体育馆",
+                   "纪念馆", "会堂", "大桥", "隧道", "公墓", "处理器")
+# Quoted names that are events, awards or programmes (「亚太永续发展国际论坛」).
+_EVENT_TAILS = _MEETING_TAIL + ("奖", "赛", "计划", "工程", "行动", "周", "节", "展", "活动", "项目")
+_QUOTES = {"《": "》", "“": "”", "「": "」", "『": "』", '"': '"'}
+
+
+def _enclosing_quote(norm: str, start: int, end: int) -> tuple[str, str] | None:
+    """The quote mark and quoted text around ``start:end`` on the same line, if any."""
+    left = max(0, start - 30)
+    for k in range(start - 1, left - 1, -1):
+        c = norm[k]
+        if c in "\n。；":
+            return None
+        if c in _QUOTES:
+            close = norm.find(_QUOTES[c], end, end + 40)
+            nl = norm.find("\n", end, close) if close >= 0 else -1
+            return (c, norm[k + 1 : close]) if close >= 0 and nl < 0 else None
+        if c in _QUOTES.values():
+            return None
+    return None
+
+
+def _contained_places(norm: str, words: tuple[Word, ...], places: list[tuple[int, int]],
+                      taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop places written inside a title of a work (《荷兰智能驾驶技术…》), a quoted event or award
+    name, or a facility name; add the bare form ``X`` of a place ``X市``/``X县``/``X新区`` found in the
+    same text where ``X`` stands as a word on its own (常熟市 … 在常熟举办)."""
+    kept = []
+    for start, end in places:
+        if norm.startswith(_FACILITY_WORDS, end):
+            continue
+        quote = _enclosing_quote(norm, start, end)
+        if quote is not None and (quote[0] == "《" or quote[1].endswith(_EVENT_TAILS)):
+            continue
+        kept.append((start, end))
+    bare = {norm[s:e - len(t)] for s, e in kept for t in ("市", "县", "新区")
+            if norm.endswith(t, s, e) and e - s - len(t) >= 2}
+    if bare:
+        have = set(kept)
+        for w in words:
+            if w.text not in bare or (w.start, w.end) in have or norm.startswith(("市", "县", "新区"), w.end):
+                continue
+            if not any(o[0] <= w.start and w.end <= o[1] for o in taken):
+                kept.append((w.start, w.end))
+        kept.sort()
+    return kept
 
 
 def _surface(simplified: str, norm: str, start: int, end: int) -> str:

@@ -130,7 +130,8 @@ def test_names_with_verbs_conjunctions_and_parentheses() -> None:
 
 def test_latin_words_inside_names() -> None:
     # ustclug-2016-05-02-2016-lug-election, ustclug-2024-09-07-2024-freshmen-course
-    assert extract_entities("校学生 Linux 用户协会于东区活动室召开了换届会议。").orgs == ["学生 Linux 用户协会"]
+    text = "校学生 Linux 用户协会于东区活动室召开了换届会议。"
+    assert extract_entities(text).orgs == ["学生 Linux 用户协会"]
     assert extract_entities("由中国科学技术大学 Linux 用户协会主办").orgs == [
         "中国科学技术大学 Linux 用户协会", "中国科学技术大学"]
 
@@ -139,3 +140,22 @@ def test_jieba_nt_words_without_an_organization_head_are_not_orgs() -> None:
     # cast-70889: 最新进展, 科研院所 and 信息科学 are tagged nt by jieba.
     text = "同时介绍该框架下几个在研研究项目最新进展。有关科研院所、高等院校参加。推动我国信息科学的发展。"
     assert extract_entities(text).orgs == []
+
+
+def test_places_inside_titles_of_works_and_facility_names_are_not_places() -> None:
+    # cast-70889, twpres-22853 (Traditional)
+    assert extract_entities("TASS天欧汽车的黄汉知以《荷兰智能驾驶技术及开发和测试方法》为题").places == []
+    assert extract_entities("慶祝會是於下午在台北圓山飯店舉行。").places == ["台北"]
+
+
+def test_bare_form_of_a_city_written_elsewhere_is_a_place() -> None:
+    # cast-70889: 常熟 (tagged as an adjective by jieba) is a place because 常熟市 is one.
+    text = "智能车发展论坛在常熟举办。在江苏省常熟市举办。"
+    assert extract_entities(text).places == ["常熟", "江苏", "常熟市"]  # 江苏省 is an alias of 江苏
+
+
+def test_name_that_begins_with_a_country_word() -> None:
+    # chinatimes-e868e00e58 (Traditional): 韓國瑜 is a person, not 韩国.
+    ents = extract_entities("高市前勞工局長王秋冬出席活動，說明勞工曾在韓國瑜擔任市長時上街頭表達心聲")
+    assert "韩国瑜" in ents.people
+    assert "韩国" not in ents.places
