@@ -163,3 +163,56 @@ def test_new_generation_is_seen_without_restart(tmp_path: Path) -> None:
     health = client.get("/healthz").get_json()
     assert health["documents"] == 3 and health["generation"] != first
     assert client.get("/api/v1/search", query_string={"q": KCZG}).get_json()["total"] == 3
+
+
+def test_requests_during_atomic_rebuilds_never_fail(tmp_path: Path) -> None:
+    import threading
+
+    from indexer.writer import index_paths
+
+    from .conftest import FIXTURES, SAMPLE_POST
+
+    corpus = tmp_path / "kczg.jsonl"
+    lines = FIXTURES.read_text(encoding="utf-8").splitlines()
+    wanted = [line for line in lines if "科创中国" in line or "科創中國" in line]
+    corpus.write_text("\n".join(wanted) + "\n", "utf-8")
+    index_dir = tmp_path / "index"
+    index_paths([SAMPLE_POST, corpus], index_dir, workers=1)
+    app = create_app({"index_dir": str(index_dir), "rate_limit": 1e6, "rate_burst": 1_000_000})
+    statuses: list[int] = []
+    totals: list[int] = []
+    generations: set[str] = set()
+    stop = threading.Event()
+
+    def keep_searching() -> None:
+        client = app.test_client()
+        while not stop.is_set():
+            response = client.get("/api/v1/search", query_string={"q": KCZG})
+            statuses.append(response.status_code)
+            if response.status_code == 200:
+                totals.append(response.get_json()["total"])
+            generations.add(client.get("/healthz").get_json().get("generation", "?"))
+
+    threads = [threading.Thread(target=keep_searching) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        for _ in range(3):
+            index_paths([SAMPLE_POST, corpus], index_dir, rebuild=True, workers=1)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert statuses and set(statuses) == {200}
+    assert set(totals) == {3}
+    assert len(generations) >= 2  # the searching threads really crossed a switch
+
+
+def test_only_http_links_to_originals() -> None:
+    from webapp.pages import safe_link
+
+    assert safe_link("http://www.cast.org.cn/art/2020/5/7/art_80_120382.html") is not None
+    assert safe_link(" HTTPS://tuna.moe/ ") == "HTTPS://tuna.moe/"
+    assert safe_link("javascript:alert(1)") is None
+    assert safe_link("data:text/html,<script>") is None
+    assert safe_link(None) is None

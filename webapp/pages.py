@@ -290,6 +290,13 @@ def search() -> str:
     return render_template("search.html", view=build_view(result, state), examples=EXAMPLES)
 
 
+def safe_link(url: str | None) -> str | None:
+    """``url`` if it is an http(s) link, else ``None`` (a stored ``javascript:`` URL never becomes a link)."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
 @dataclass(frozen=True)
 class DocView:
     """A document prepared for ``doc.html`` (highlighted title and body, entity lists with labels)."""
@@ -298,6 +305,7 @@ class DocView:
     title_html: Markup
     body_html: Markup
     entities: list[tuple[str, str, tuple[str, ...]]]
+    link: str | None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.doc, name)
@@ -312,15 +320,16 @@ def document(doc_id: str) -> str:
     title_html, body_html = highlight_document(doc, q)
     view = DocView(
         doc=doc,
-        title_html=Markup(title_html),
+        title_html=Markup(title_html),  # escaped by search.highlight; only <mark> is markup
         body_html=Markup(body_html),
+        link=safe_link(doc.url),
         entities=[
             ("person", _("People"), doc.people),
             ("org", _("Organizations"), doc.orgs),
             ("place", _("Places"), doc.places),
         ],
     )
-    back_url = url_for("pages.search", **request.args) if q else None
+    back_url = SearchState.from_args(request.args).url() if q else None
     return render_template("doc.html", doc=view, back_url=back_url)
 
 
