@@ -32,7 +32,7 @@ from whoosh.index import Index
 from whoosh.writing import MERGE_SMALL
 
 from search.analysis import document_terms
-from search.schema import build_schema, encode_terms
+from search.schema import build_schema, encode_positions
 from search.store import IndexStore, utc_now
 
 from .extract import build_announcement
@@ -140,11 +140,11 @@ def _prepared(ann: Announcement, digest: str) -> PreparedDocument:
     origin = os.path.abspath(ann.origin)
     fields: dict[str, Any] = {
         "id": ann.id,
-        "title": encode_terms(schema["title"], terms.title),
+        "title": encode_positions(schema["title"], terms.title),
         "_stored_title": title,
-        "body": encode_terms(schema["body"], terms.body),
+        "body": encode_positions(schema["body"], terms.body),
         "_stored_body": body,
-        "grams": encode_terms(schema["grams"], terms.grams),
+        "grams": encode_positions(schema["grams"], terms.grams),
         "url": ann.url,
         "date": ann.date,
         "year": ann.date[:4] if ann.date else None,

@@ -48,6 +48,7 @@ __all__ = [
     "document_terms",
     "grams_text",
     "DocumentTerms",
+    "TermPositions",
     "WordTokenizer",
     "GramTokenizer",
     "word_analyzer",
@@ -200,13 +201,17 @@ def normalized_gram_terms(norm: str) -> Iterator[tuple[str, int, int, int]]:
         yield run[last], base + last, base + last, base + last + 1
 
 
+#: term → its positions in one field of one document, in increasing order (what postings encode).
+TermPositions = dict[str, list[int]]
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentTerms:
-    """The token streams of one document's ``title``, ``body`` and ``grams`` fields."""
+    """The positions of every term of one document's ``title``, ``body`` and ``grams`` fields."""
 
-    title: list[tuple[str, int, int, int]]
-    body: list[tuple[str, int, int, int]]
-    grams: list[tuple[str, int, int, int]]
+    title: TermPositions
+    body: TermPositions
+    grams: TermPositions
 
 
 def grams_text(title: str, body: str) -> str:
@@ -216,22 +221,70 @@ def grams_text(title: str, body: str) -> str:
 
 
 def document_terms(title: str, body: str) -> DocumentTerms:
-    """Terms of the three text fields from a single jieba pass over ``grams_text(title, body)``.
+    """Term positions of the three text fields from a single jieba pass over ``grams_text(title, body)``.
 
-    Exactly what ``WordTokenizer`` gives for ``title`` and ``body`` and ``GramTokenizer`` for the
-    grams text (no word crosses the newline), but jieba runs once instead of twice — and not at all
-    when entity extraction already segmented the same text (:func:`segment` is cached).
+    Exactly the positions ``WordTokenizer`` gives for ``title`` and ``body`` and ``GramTokenizer`` for
+    the grams text (no word crosses the newline; the tests compare them), but jieba runs once instead
+    of twice — and not at all when entity extraction already segmented the same text (:func:`segment`
+    is cached) — and no token tuple is built: this is the indexer's inner loop.
     """
-    full = grams_text(title, body)
-    seg = segment(full)
+    seg = segment(grams_text(title, body))
     cut = len(title)
     title_words = [w for w in seg.words if w.start < cut]
     body_words = seg.words[len(title_words) :]
     return DocumentTerms(
-        title=list(words_terms(title_words)),
-        body=list(words_terms(body_words, shift=cut + 1)),
-        grams=list(normalized_gram_terms(seg.normalized)),
+        _word_positions(title_words), _word_positions(body_words), _gram_positions(seg.normalized)
     )
+
+
+def _word_positions(words: Sequence[Word]) -> TermPositions:
+    # The same terms as words_terms(), collected straight into lists of positions.
+    freq = segmenter().FREQ
+    out: TermPositions = {}
+    get = out.get
+    for pos, word in enumerate(words):
+        w = word.text
+        plist = get(w)
+        if plist is None:
+            out[w] = [pos]
+        else:
+            plist.append(pos)
+        n = len(w)
+        if word.han and n > 2:
+            subs = [w[i : i + 2] for i in range(n - 1)]
+            if n > 3:
+                subs += [w[i : i + 3] for i in range(n - 2)]
+            for sub in subs:
+                if freq.get(sub):
+                    plist = get(sub)
+                    if plist is None:
+                        out[sub] = [pos]
+                    else:
+                        plist.append(pos)
+    return out
+
+
+def _gram_positions(norm: str) -> TermPositions:
+    # The same terms as normalized_gram_terms(), collected straight into lists of positions.
+    out: TermPositions = {}
+    get = out.get
+    for match in _HAN_ONLY_RE.finditer(norm):
+        run, base = match.group(0), match.start()
+        last = len(run) - 1
+        for i in range(last):
+            gram = run[i : i + 2]
+            plist = get(gram)
+            if plist is None:
+                out[gram] = [base + i]
+            else:
+                plist.append(base + i)
+        tail = run[last]
+        plist = get(tail)
+        if plist is None:
+            out[tail] = [base + last]
+        else:
+            plist.append(base + last)
+    return out
 
 
 class _TermTokenizer(Tokenizer):

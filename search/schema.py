@@ -48,6 +48,7 @@ __all__ = [
     "AnalyzedText",
     "pre_analyze",
     "encode_terms",
+    "encode_positions",
 ]
 
 SCHEMA_VERSION = 1
@@ -95,8 +96,7 @@ def pre_analyze(field: fields.FieldType, text: str) -> PreAnalyzed:
 
 def encode_terms(field: fields.FieldType, terms: Iterable[tuple[str, int, int, int]]) -> PreAnalyzed:
     """Encode a ``(term, position, startchar, endchar)`` stream as the postings of a ``Positions``
-    field (see :func:`pre_analyze`), e.g. the streams of :func:`search.analysis.document_terms`."""
-    fmt = field.format
+    field (see :func:`pre_analyze`)."""
     positions: dict[str, list[int]] = {}
     get = positions.get
     for term, pos, _start, _end in terms:
@@ -105,6 +105,13 @@ def encode_terms(field: fields.FieldType, terms: Iterable[tuple[str, int, int, i
             positions[term] = [pos]
         else:
             plist.append(pos)
+    return encode_positions(field, positions)
+
+
+def encode_positions(field: fields.FieldType, positions: dict[str, list[int]]) -> PreAnalyzed:
+    """Encode ``term → [positions]`` (e.g. from :func:`search.analysis.document_terms`) as the
+    postings of a ``Positions`` field: ``(term bytes, frequency, weight, Positions.encode(...))``."""
+    fmt = field.format
     weights = _weights(fmt.field_boost)
     single = _single_position
     items = []
