@@ -216,3 +216,21 @@ def test_only_http_links_to_originals() -> None:
     assert safe_link("javascript:alert(1)") is None
     assert safe_link("data:text/html,<script>") is None
     assert safe_link(None) is None
+
+
+def test_did_you_mean_links_to_the_suggestion(web_client) -> None:
+    html = page_text(web_client.get("/", query_string={"q": "科创中果"}))  # a mistyped 科创中国
+    assert 'id="empty-state"' in html
+    assert '您是不是要找 <a href="/?q=%E7%A7%91%E5%88%9B%E4%B8%AD%E5%9B%BD">科创中国</a>？' in html
+
+
+def test_a_long_facet_expands_to_its_top_values_and_back(web_client) -> None:
+    short = page_text(web_client.get("/", query_string={"q": "学会"}))
+    section = short.split('id="facet-person"')[1].split("</section>")[0]
+    assert section.count("<li>") == 10
+    more = re.search(r'<a class="more" href="([^"]*)">更多（共 (\d+) 项）</a>', section)
+    assert more is not None and int(more.group(2)) > 50
+    expanded = page_text(web_client.get(more.group(1).replace("&amp;", "&")))
+    section = expanded.split('id="facet-person"')[1].split("</section>")[0]
+    assert section.count("<li>") == 50
+    assert re.search(r'<a class="more" href="/\?q=%E5%AD%A6%E4%BC%9A">收起</a>', section)

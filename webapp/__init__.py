@@ -39,6 +39,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(flask_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.jinja_env.trim_blocks = True  # template tags leave no blank lines: smaller pages
+    app.jinja_env.lstrip_blocks = True
     if settings["trust_proxy"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 

@@ -17,7 +17,7 @@ __all__ = ["FILTER_PARAMS", "SearchState"]
 
 #: Repeatable filter parameters, in the order the page shows them.
 FILTER_PARAMS = ("source", "category", "year", "person", "org", "place")
-_STATE_PARAMS = ("q", *FILTER_PARAMS, "date_from", "date_to", "sort", "page", "lang")
+_STATE_PARAMS = ("q", *FILTER_PARAMS, "date_from", "date_to", "sort", "per_page", "more", "page", "lang")
 
 
 class SearchState:

@@ -36,6 +36,8 @@ EXAMPLES = ("科创中国", "中国化学会", "學術年會", "青年科学家"
 #: Entity chips shown per hit, per kind (organizations first: they matter most for society news).
 CHIPS_PER_KIND = {"org": 3, "person": 3, "place": 2}
 PAGER_RADIUS = 2
+#: Values listed when a facet is expanded ("more"): the top ones, so a page stays small.
+FACET_MORE_LIMIT = 50
 
 
 def facet_label(name: str) -> str:
@@ -69,6 +71,7 @@ class FacetView:
     name: str
     label: str
     buckets: list[BucketView]
+    more: Link | None = None  # "all N values" / "fewer", when the list was cut at the facet limit
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,16 @@ def _timeline(result: SearchResponse, state: SearchState) -> Timeline | None:
     return build_timeline(periods, _("Matches per year; select a year to see its months."))
 
 
+def _more_link(name: str, shown: int, distinct: int, state: SearchState) -> Link | None:
+    """Keeps the page's place (no page reset): expanding a list changes what is shown, not what is found."""
+    if state.has("more", name):
+        pairs = [pair for pair in state.pairs if pair != ("more", name)]
+        return Link(_("Fewer"), SearchState(pairs).url())
+    if distinct > shown:
+        return Link(_("More (%(num)s)", num=distinct), SearchState([*state.pairs, ("more", name)]).url())
+    return None
+
+
 def _active_filters(state: SearchState) -> list[Link]:
     active = [
         Link(f"{facet_label(name)}: {value}", state.toggled(name, value).url())
@@ -196,7 +209,12 @@ def build_view(result: SearchResponse, state: SearchState) -> SearchView:
         FacetView(
             name,
             facet_label(name),
-            [BucketView(b.value, b.count, b.selected, state.toggled(name, b.value).url()) for b in buckets],
+            [
+                BucketView(b.value, b.count, b.selected, state.toggled(name, b.value).url())
+                for i, b in enumerate(buckets)
+                if i < FACET_MORE_LIMIT or b.selected
+            ],
+            _more_link(name, len(buckets), result.facet_values.get(name, 0), state),
         )
         for name in FACETS
         if (buckets := result.facets.get(name))
@@ -278,7 +296,7 @@ def _urlencode(args: Any) -> str:
 @bp.get("/")
 def search() -> str:
     state = SearchState.from_args(request.args)
-    search_request = parse_search_request(request.args)
+    search_request = parse_search_request(request.args, facet_more=True)
     if (
         not search_request.q
         and not state.filters()

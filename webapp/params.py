@@ -24,14 +24,16 @@ def parse_q(args: MultiDict[str, str]) -> str:
     return q
 
 
-def parse_search_request(args: MultiDict[str, str], *, per_page: int | None = None) -> SearchRequest:
-    """Build the search from a query string (``per_page`` forces the page size, e.g. for the HTML page)."""
+def parse_search_request(args: MultiDict[str, str], *, facet_more: bool = False) -> SearchRequest:
+    """Build the search from a query string. ``facet_more``: also read ``more`` (facets to list in full;
+    a parameter of the HTML page, not of the frozen API)."""
     return SearchRequest.create(
         parse_q(args),
         page=args.get("page"),
-        per_page=per_page if per_page is not None else args.get("per_page"),
+        per_page=args.get("per_page"),
         sort=args.get("sort") or None,
         filters={name: args.getlist(name) for name in FACETS if name in args},
         date_from=args.get("date_from"),
         date_to=args.get("date_to"),
+        facet_more=args.getlist("more") if facet_more else None,
     )
