@@ -1,0 +1,146 @@
+"""The analyzer on real text: Whoosh's tokenizer contract, offsets into the original, sub-words,
+whole Latin tokens, the indexer's fast path agreeing with the tokenizers (R2, R9, R12)."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import pytest
+
+from indexer.clean import clean_text
+from search.analysis import (
+    GramTokenizer,
+    WordTokenizer,
+    document_terms,
+    gram_terms,
+    grams_text,
+    segment,
+    word_terms,
+)
+from search.normalize import normalize
+from search.schema import build_schema, encode_positions, pre_analyze
+
+from .conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def sample_body(sample_post_text: str) -> str:
+    """The Traditional sample post after its pinyin residue (學(xué)會) is removed, as indexed."""
+    return clean_text(sample_post_text).text
+
+
+@pytest.fixture(scope="module")
+def fixture_docs() -> dict[str, dict[str, str]]:
+    docs = {}
+    with open(FIXTURES, encoding="utf-8") as fh:
+        for line in fh:
+            doc = json.loads(line)
+            docs[doc["id"]] = doc
+    return docs
+
+
+def test_normalization_preserves_length_and_maps_each_character(sample_body: str) -> None:
+    norm = normalize(sample_body)
+    assert len(norm) == len(sample_body)
+    i = sample_body.index("中國自動化學會")
+    assert norm[i : i + 7] == "中国自动化学会"
+
+
+def test_word_tokenizer_honours_the_whoosh_contract(sample_body: str) -> None:
+    tokens = [
+        (t.text, t.pos, t.startchar, t.endchar)
+        for t in WordTokenizer()(sample_body, positions=True, chars=True, removestops=False, mode="index")
+    ]
+    positions = [pos for _, pos, _, _ in tokens]
+    # Words are numbered 0, 1, 2, ... ; sub-words repeat the position of their word.
+    assert positions[0] == 0
+    assert all(b - a in (0, 1) for a, b in zip(positions, positions[1:], strict=False))
+    # Every offset points at the original (Traditional) characters of its token.
+    for text, _, start, end in tokens:
+        assert normalize(sample_body[start:end]) == text
+    # start_pos / start_char shift positions and offsets (Whoosh's multi-valued fields use them).
+    shifted = [
+        (t.text, t.pos, t.startchar)
+        for t in WordTokenizer()(sample_body, positions=True, chars=True, start_pos=10, start_char=100)
+    ]
+    assert shifted == [(text, pos + 10, start + 100) for text, pos, start, _ in tokens]
+
+
+def test_tokenize_false_yields_the_normalized_value_once() -> None:
+    tokens = [(t.text, t.pos) for t in WordTokenizer()("中國自動化學會", tokenize=False, positions=True)]
+    assert tokens == [("中国自动化学会", 0)]
+
+
+def test_compound_words_keep_their_search_mode_parts_at_the_same_position(sample_body: str) -> None:
+    # R2: the lexicon keeps 中国自动化学会 whole, and its meaningful parts are indexed with it.
+    i = sample_body.index("中國自動化學會")
+    at_word = {(text, pos) for text, pos, start, end in word_terms(sample_body) if i <= start < end <= i + 7}
+    position = {pos for text, pos in at_word if text == "中国自动化学会"}
+    assert len(position) == 1
+    (p,) = position
+    assert {"中国", "自动化", "学会"} <= {text for text, pos in at_word if pos == p}
+
+
+def test_latin_numbers_versions_and_dates_stay_whole(fixture_docs: dict[str, dict[str, str]]) -> None:
+    # R12, on real documents: a date with dots, a licence version, a disease code, a year.
+    cases = {
+        "chinatimes-3970043486": "2018.1.26",
+        "tuna-2021-04-06-blog-ospp-summer-2021": "v2.1",
+        "twpres-27138": "covid-19",
+    }
+    for doc_id, token in cases.items():
+        words = {w.text for w in segment(fixture_docs[doc_id]["body"]).words}
+        assert token in words, doc_id
+    # 5月12日: the numbers stay whole between the Han characters, at consecutive positions.
+    body = fixture_docs["xwlb-20260512-11"]["body"]
+    i = body.index("5月12日")
+    seq = [(t, pos) for t, pos, start, _ in word_terms(body) if i <= start < i + 5]
+    assert [t for t, _ in seq] == ["5", "月", "12", "日"]
+    assert [pos - seq[0][1] for _, pos in seq] == [0, 1, 2, 3]
+
+
+def test_gram_tokens_are_bigrams_at_character_offsets_plus_the_run_end() -> None:
+    assert list(gram_terms("科創中國,學會")) == [
+        ("科创", 0, 0, 2),
+        ("创中", 1, 1, 3),
+        ("中国", 2, 2, 4),
+        ("国", 3, 3, 4),
+        ("学会", 5, 5, 7),
+        ("会", 6, 6, 7),
+    ]
+    tokens = [(t.text, t.pos) for t in GramTokenizer()("學會", positions=True, start_pos=3)]
+    assert tokens == [("学会", 3), ("会", 4)]
+
+
+def test_indexer_fast_path_gives_exactly_the_tokenizers_postings(
+    fixture_docs: dict[str, dict[str, str]], sample_body: str
+) -> None:
+    # R9: the postings the indexer computes (one jieba pass, no Token objects) are the ones the
+    # schema's own analyzers produce, so index-time and query-time analysis agree.
+    schema = build_schema()
+    docs = [(d["title"], d["body"]) for d in list(fixture_docs.values())[:40]]
+    docs.append(("中國自動化學會", sample_body))
+    for title, body in docs:
+        terms = document_terms(title, body)
+        for name, positions, text in (
+            ("title", terms.title, title),
+            ("body", terms.body, body),
+            ("grams", terms.grams, grams_text(title, body)),
+        ):
+            expected = sorted(schema[name].index(text))
+            assert sorted(encode_positions(schema[name], positions).items) == expected, (name, title)
+            assert sorted(pre_analyze(schema[name], text).items) == expected
+
+
+def test_schema_survives_a_pickle_round_trip(sample_body: str) -> None:
+    # Whoosh pickles the schema (analyzers included) into the index's table of contents.
+    schema = pickle.loads(pickle.dumps(build_schema()))
+    fresh = build_schema()
+    assert schema.names() == fresh.names()
+    assert [type(schema[n]) for n in schema.names()] == [type(fresh[n]) for n in fresh.names()]
+    assert schema["body"].analyzer == fresh["body"].analyzer
+    before = [t.text for t in build_schema()["body"].analyzer(sample_body)]
+    after = [t.text for t in schema["body"].analyzer(sample_body)]
+    assert after == before
+    assert "中国自动化学会" in after
