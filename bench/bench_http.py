@@ -1,8 +1,9 @@
 """HTTP load benchmark: ``/api/v1/search`` under gunicorn (2 workers) driven by ``wrk`` with distinct queries.
 
 Starts ``huixun serve`` (gunicorn with the repository's ``gunicorn.conf.py``) on a free port over an index
-(the demo index, built into a temporary directory, unless ``--index-dir`` names another one, e.g. the
-31,664-document benchmark index), warms it up, then runs ``wrk`` with a Lua script that cycles through
+(``--index-dir``; default ``$HUIXUN_BENCH_INDEX`` or ``var/bench/index-all``, the 31,664-document benchmark
+index that ``bench/bench_query.py`` builds, when it exists; else the demo index, built into a temporary
+directory), warms it up, then runs ``wrk`` with a Lua script that cycles through
 distinct queries (words and word pairs cut from the corpus's titles, shuffled with a fixed seed), and
 reports requests/s and latency p50/p90/p99. Any socket error or non-2xx answer fails the run.
 
@@ -64,6 +65,12 @@ end
 """
 
 
+def default_index() -> str | None:
+    """The benchmark index when it has been built (by ``bench/bench_query.py``), else ``None`` (demo)."""
+    index = Path(os.environ.get("HUIXUN_BENCH_INDEX", REPO / "var" / "bench" / "index-all"))
+    return str(index) if (index / "live").exists() else None
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -117,7 +124,7 @@ def run_wrk(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--index-dir", default=os.environ.get("HUIXUN_BENCH_INDEX_DIR"), help="index to serve (default: demo)"
+        "--index-dir", default=default_index(), help="index to serve (default: benchmark, else demo)"
     )
     parser.add_argument("--duration", type=int, default=15, help="seconds of the measured run")
     parser.add_argument(
