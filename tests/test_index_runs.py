@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from whoosh import query
 
 from indexer import writer
 from indexer.cli import main
@@ -69,7 +68,8 @@ def test_incremental_runs_skip_update_add_and_prune(corpus: Path, tmp_path: Path
     docs = feed_docs(corpus)
     changed_id = docs[3]["id"]
     docs[3]["body"] += "本次会议由中国自动化学会承办。"
-    new = dict(docs[0], id="demo-new-1", title="新增的公告", body="北京物联网智能技术应用协会召开年度会员大会。")
+    new = dict(docs[0], id="demo-new-1", title="新增的公告",
+               body="北京物联网智能技术应用协会召开年度会员大会。")
     write_feed(corpus, [*docs, new])
     update = index_paths([corpus], index_dir, workers=1)
     assert (update.added, update.updated, update.unchanged) == (1, 1, 12)
