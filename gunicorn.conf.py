@@ -28,3 +28,6 @@ errorlog = "-"
 loglevel = "info"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 proc_name = "huixun"
+# gunicorn ≥ 25 opens a control socket at one fixed per-user path, so two servers on a host (a test run
+# beside a benchmark, two sites) would take over each other's socket. Signals (HUP, TTIN, TTOU) suffice.
+control_socket_disable = True
