@@ -186,3 +186,57 @@ def test_embed_widget_works_from_another_origin(page, site: str, partner_site: s
     # The host page's styles do not leak into the widget (shadow DOM).
     color = widget.locator("li a").first.evaluate("a => getComputedStyle(a).color")
     assert color != "rgb(0, 128, 0)"
+
+
+def test_phone_width_has_no_horizontal_scroll(browser, site: str) -> None:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        for path in ("/?q=学会", "/?q=学会&year=2020", "/doc/cast-120382?q=科创中国", "/"):
+            page.goto(site + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        page.goto(site + "/?q=学会")
+        assert page.locator(".hit").first.bounding_box()["width"] <= 360
+    finally:
+        context.close()
+
+
+def test_works_without_javascript(browser, site: str) -> None:
+    context = browser.new_context(locale="zh-CN", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site + "/")
+        page.get_by_label("搜索公告").fill("学会")
+        page.get_by_role("button", name="搜索").click()
+        page.wait_for_url(re.compile(r"q="))
+        total = result_count(page)
+        page.locator("#facet-category li a").first.click()
+        page.wait_for_url(re.compile(r"category="))
+        assert 0 < result_count(page) < total
+        page.get_by_label("起").fill("2020-01-01")
+        page.get_by_label("止").fill("2020-12-31")
+        page.get_by_role("button", name="应用").click()
+        page.wait_for_url(re.compile(r"date_from=2020-01-01"))
+        dates = page.locator(".hit time").evaluate_all("ts => ts.map(t => t.getAttribute('datetime'))")
+        assert dates and all(d.startswith("2020-") for d in dates)
+        assert "category=" in page.url  # the date form kept the other filters
+    finally:
+        context.close()
+
+
+def test_keyboard_reaches_and_activates_a_facet(page, site: str) -> None:
+    page.goto(site + "/?q=学会")
+    target = page.locator("#facet-source li a").first.get_attribute("href")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到筛选条件"
+    page.keyboard.press("Enter")  # the skip link moves focus to the filters, past the results
+    for _ in range(20):  # bounded: Tab on until the first source facet has focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('href')") == target:
+            break
+    else:
+        raise AssertionError("the source facet is not reachable with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"source="))
+    assert page.locator('#facet-source a[aria-pressed="true"]').count() == 1
