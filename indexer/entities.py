@@ -46,6 +46,9 @@ _ORG_SUFFIXES = (
     "办公厅", "工会", "学组", "专家组", "工作组", "领导小组", "小组", "联合体", "分院", "报社", "杂志社",
     "出版社", "编辑部", "事业部", "事业群", "科技馆", "党委", "市委", "省委", "县委", "区委", "总局", "银行",
     "法院", "检察院", "电视台", "电台", "通讯社", "日报", "研究室", "自救会", "同学会",
+    # Abbreviated commissions and party departments (国家卫计委, 北京市卫生计生委, 北京市委宣传部).
+    "计委", "计生委", "卫计委", "卫健委", "发改委", "教委", "科委", "经信委", "纪委", "政法委", "宣传部",
+    "组织部", "统战部", "网信办",
 )
 # Single-character heads, accepted only after a name part (全部, 格局 are whole jieba words anyway).
 _ORG_HEAD_CHARS = set("部局委院所司署厅办系社会处")
@@ -55,7 +58,8 @@ _ORG_STOP = {
     "委员会", "研究院", "研究所", "实验室", "高校", "企业", "该会", "本学会", "我校", "全校", "各学会",
     "市委市政府", "党委", "办公室", "中央", "国家", "社会", "学校", "总会", "大会", "全会", "年会", "分会",
     "宴会", "晚会", "例会", "峰会", "盛会", "博览会", "研讨会", "座谈会", "报告会", "运动会", "展览会",
-    "科研院所", "院所", "高等院校", "科研机构",
+    "科研院所", "院所", "高等院校", "科研机构", "人民政府", "公立医院", "民营医院", "私立医院", "综合医院",
+    "专科医院", "三甲医院", "定点医院", "中医院", "附属医院", "医学院", "总医院",
 }
 # Words ending in 会 that are meetings, not organizations.
 _MEETING_TAIL = ("大会", "全会", "年会", "会议", "峰会", "研讨会", "座谈会", "报告会", "论坛", "晚会",
@@ -210,7 +214,7 @@ _NAME_PART_TAGS = {"n", "nz", "ns", "nt", "nr", "nrt", "nrfg", "vn", "j", "l", "
                    "s", "i", "a", "f", "m"}
 _BREAK_CHARS = set("由在和与及的等是为了向对将并到同暨原该本我其"
     "这那各从于以把被给让而或又也都就还已曾再共来去"
-                   "上下中内外前后时年月日个位名届次多余经即如今请据至自当随家")
+                   "上下中内外前后时年月日个位名届次多余经即如今请据至自当随家地着")
 _BREAK_WORDS = {"主办", "承办", "协办", "指导", "联合", "支持", "举办", "召开", "成立", "参加", "出席",
                 "包括", "以及",
                 "有关", "相关", "全体", "来自", "代表", "各级", "所属", "下属", "直属", "位于", "来到",
@@ -249,13 +253,18 @@ def _org_head(words: tuple[Word, ...], i: int, norm: str) -> int:
     if n > 2 and _tag(word) == "nt" and text[-1] in _ORG_HEAD_CHARS:
         return 1  # jieba's nt alone is noisy (最新进展, 信息科学): trusted with an organization head
     if n == 1:
+        if text == "所" and norm.startswith(_SUO_VERBS, word.end):
+            return 0  # "5G所能发挥的作用": 所 + verb is the particle, not an institute
         ok = text in _ORG_HEAD_CHARS and i > 0 and _is_name_part(words[i - 1], word.start)
         return 1 if ok else 0
     if (text[-1] in _SUBUNIT_CHARS or text.endswith(_SUBUNIT_SUFFIXES)) and text not in _NOT_SUBUNIT:
-        return 2 if _tag(word) in ("n", "nz", "nt", "j") else 0
+        return 2 if _tag(word) in ("n", "nz", "nt", "j", "l") else 0
     return 0
 
 
+# Heads after which a profession is part of the name (记者编辑协会); not 办公室 (局长办公室).
+_PROFESSION_HEADS = ("协会", "学会", "联合会", "研究会", "工会", "联盟")
+_SUO_VERBS = tuple("能以有需做在属谓得用获说提作要")
 # Words ending in a unit character that name a sub-unit only after a named organization.
 _SUBUNIT_CHARS = set("部局司系处厅办署")
 _SUBUNIT_SUFFIXES = ("内科", "外科")
@@ -263,7 +272,7 @@ _NOT_SUBUNIT = {
     "干部", "内部", "外部", "全部", "局部", "总部", "东部", "西部", "南部", "北部", "中部", "本部", "腹部",
     "头部", "面部", "背部", "当局", "大局", "格局", "布局", "结局", "开局", "体系", "关系", "联系", "派系",
     "谱系", "水系", "星系", "各处", "好处", "到处", "此处", "出处", "何处", "难处", "深处", "远处", "近处",
-    "住处", "一处", "多处", "首部", "底部", "顶部", "上部", "下部", "基层干部",
+    "住处", "一处", "多处", "首部", "底部", "顶部", "上部", "下部", "基层干部", "部署", "领导干部", "实处",
 }
 # Generic internal bodies: part of a name only when the body acts (guidelines §4).
 _GENERIC_BODIES = {"秘书处", "书记处", "党组"}
@@ -292,7 +301,10 @@ def _is_name_part(word: Word, expected_end: int, after: Word | None = None) -> b
         return after is not None and not after.han and bool(_LATIN_RE.search(after.text)) and (
             _is_name_part(word, word.end))
     text = word.text
-    if text in _TITLE_SET or text in _BREAK_WORDS:
+    if text in _TITLE_SET:
+        # A profession inside a name, right before its head or another such word (北京科技记者编辑协会).
+        return after is not None and after.text.endswith(_PROFESSION_HEADS + _TITLES)
+    if text in _BREAK_WORDS:
         return False
     if not word.han:
         return bool(_LATIN_RE.search(text)) or text.isdigit() and len(text) <= 2
@@ -303,11 +315,16 @@ def _is_name_part(word: Word, expected_end: int, after: Word | None = None) -> b
     if text == "工作":  # 智能车工作委员会, 企业工作办公室; elsewhere "工作" is the activity
         return after is not None and bool(after.text.endswith(_ORG_SUFFIXES))
     kind = _lexicon().types.get(text)
-    if kind in ("org", "place"):
+    if kind in ("org", "place") or text in _STARTER_WORDS:
         return True
     if kind == "person":
         return False
-    return _tag(word) not in _BREAK_TAGS
+    if len(text) > 2 and text.endswith(_ORG_SUFFIXES):
+        return True  # a nested organization jieba mis-tags (北京市委 + 宣传部/nr)
+    tag = _tag(word)
+    if tag in ("nr", "nrfg") and not _SURNAME_RE.match(text):
+        return True  # jieba's person tag on a word that cannot be a name (小城镇, 青少年)
+    return tag not in _BREAK_TAGS
 
 
 def _is_soft_part(word: Word, expected_end: int) -> bool:
@@ -328,6 +345,8 @@ _PREDICATES = {
     "实现", "完成", "建立", "设立", "决策", "部署", "落实", "参与", "加入", "前往", "走往", "徒步", "希望",
     "认为", "表示", "需要", "具有", "拥有", "形成", "打造", "构建", "设有", "下设", "负责", "承担", "召集",
     "支持", "发挥", "组成", "获批", "授予", "授牌", "揭牌", "挂牌", "启动", "依托", "成立", "带领",
+    "收到", "响应", "协调", "筹建", "动员", "贯彻", "指派", "传出", "接见", "会见", "致电", "致信", "联合",
+    "邀请", "委托", "批准", "发布", "举办", "主办", "承办", "协办", "召开", "组织", "深入", "迅速", "全面",
 }
 
 
@@ -349,10 +368,15 @@ def _paren_before(norm: str, pos: int, lex: Lexicon) -> int | None:
     return None
 
 
+_NOT_STARTERS = {"城市", "市场", "社区", "地区", "园区"}
+
+
 def _is_starter(word: Word) -> bool:
     if not word.han:
         return bool(_LATIN_RE.search(word.text))
     kind = _lexicon().types.get(word.text)
+    if word.text in _NOT_STARTERS:
+        return False  # 城市 (ns) in 国家发展改革委城市和小城镇发展研究中心
     return kind in ("org", "place") or word.text in _STARTER_WORDS or _tag(word) in ("ns", "nt")
 
 
@@ -393,6 +417,9 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...]) -> list[tuple[int,
                 break  # only a space may separate the words of a name
             if _is_name_part(prev, words[j].start, words[j]):
                 pass
+            elif (prev.end == words[j].start and _tag(prev) == "nrt"
+                  and word.text.endswith(_INSTITUTION_HEADS) and (j == i or _tag(words[j]) in ("nrt", "ns"))):
+                pass  # a transliterated name before a university (科罗拉多 + 州立大学, 克兰 + 菲尔德 + 大学)
             elif _is_soft_part(prev, words[j].start) and not (
                 prev.text in _CONJ and (j - 2 < 0 or not _is_name_part(words[j - 2], prev.start)
                                         or _is_starter(words[j - 2]) or _is_starter(words[j])
@@ -413,9 +440,15 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...]) -> list[tuple[int,
         # Start at the leftmost word that can begin a name (a place, an organization, 国家 …); without
         # one, a descriptive prefix of two or more words is accepted (车载信息服务产业应用联盟).
         starter = next((k for k in range(j, i + 1) if k not in inside and _is_starter(words[k])), None)
+        if (starter is not None and starter < i and not words[starter].han and words[starter + 1].han
+                and words[starter + 1].start != words[starter].end
+                and _lexicon().types.get(words[starter + 1].text) in ("place", "org")):
+            starter += 1  # a Latin name, a space, then a Han name (HansMarcuse 马来西亚工程师学会)
         if starter is None:
-            if i - j < 2:
-                continue
+            if words[j].text in _DEICTIC:
+                continue  # "this city's" (市工程师协会)
+            if i - j < 2 and not _named_institution(words, j, i):
+                continue  # too short to be a descriptive name
         elif words[starter].han or starter == j:
             j = starter
         else:
@@ -441,6 +474,37 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...]) -> list[tuple[int,
     return spans
 
 
+# Institutions jieba knows as one word with a distinctive name in front (宣武医院, 协和医院), and heads
+# that make a one-word name in front distinctive (航空 + 总医院).
+_INSTITUTION_HEADS = ("医院", "大学", "学院", "研究所", "研究院", "学会", "协会")
+_DISTINCT_TAGS = {"ns", "nr", "nrt", "nrfg", "nz", "j", "nt"}
+# Names in front of an institution head that are types, not names (师范大学, 中医院).
+_GENERIC_MODIFIERS = {"师范", "中医", "西医", "中西医", "友谊", "同仁", "人民", "职业", "专科", "工业",
+                      "农业"}
+
+
+def _institution_word(text: str) -> bool:
+    """Whether one jieba word ``X医院``/``X大学``… names an institution: ``X`` is a name jieba or the
+    lexicon knows (宣武医院), not a type (公立医院, 师范大学)."""
+    head = next((h for h in _INSTITUTION_HEADS if text.endswith(h)), None)
+    if head is None:
+        return False
+    x = text[: -len(head)]
+    if len(x) < 2 or x in _GENERIC_MODIFIERS:
+        return False
+    return _tag_of(x) in _DISTINCT_TAGS or _lexicon().types.get(x) == "place"
+
+
+def _named_institution(words: tuple[Word, ...], j: int, i: int) -> bool:
+    """Whether ``words[j : i + 1]`` (one or two words, no starter) names one institution: a word
+    ``X医院``/``X大学``… whose ``X`` is a name jieba or the lexicon knows, or a noun + ``总医院``."""
+    word = words[i]
+    if j == i:
+        return _institution_word(word.text)
+    prev = words[j]
+    return word.text == "总医院" and prev.han and len(prev.text) >= 2 and _tag(prev) in ("n", "nz", "ns", "j")
+
+
 def _is_brand(words: tuple[Word, ...], j: int, norm: str) -> bool:
     prev = words[j - 1]
     if prev.end != words[j].start or not prev.han or not 2 <= len(prev.text) <= 3:
@@ -455,7 +519,7 @@ def _acceptable_org(name: str, head: str) -> bool:
         return False
     prefix = name[: len(name) - len(head)]
     if not prefix.strip():
-        return pos_tag(name) == "nt" or _lexicon().types.get(name) == "org"
+        return pos_tag(name) == "nt" or _lexicon().types.get(name) == "org" or _institution_word(name)
     if len(prefix) == 1 and prefix in _DEICTIC:
         return False
     # 市科协科普部, 省委宣传部: "this city's" association, not a name.
@@ -565,8 +629,11 @@ def _find_people(
         # A dictionary word that is not a name (党委, 宣读, 项目), or a place (常熟市), is not a person.
         if name.endswith(("市", "省", "县", "区")) or lex.types.get(name) == "place":
             return False
-        if pos_tag(name) not in _PERSON_TAGS and freq.get(name, 0) > _RARE_WORD:
+        tag = pos_tag(name)
+        if tag not in _PERSON_TAGS and freq.get(name, 0) > _RARE_WORD:
             return False
+        if tag in ("v", "vn") and freq.get(name, 0) > 0:
+            return False  # a dictionary verb (揭牌), not a name
         # A bare surname + title ("李总统", "王老师") is not a name.
         return not norm.startswith(_TITLES, span[0] + 1)
 
@@ -667,6 +734,41 @@ def _lexicon_prefixes(name: str, lex: Lexicon, kind: str) -> list[str]:
     return [name[:k] for k in range(2, len(name)) if lex.types.get(name[:k]) == kind]
 
 
+# Foreign countries written in front of an institution's name as its location (美国科罗拉多州立大学).
+_FOREIGN_COUNTRIES = (
+    "美国", "日本", "韩国", "俄罗斯", "英国", "法国", "德国", "意大利", "西班牙", "葡萄牙", "荷兰", "比利时",
+    "瑞士", "瑞典", "挪威", "芬兰", "丹麦", "波兰", "奥地利", "希腊", "以色列", "印度", "泰国", "越南",
+    "新加坡", "马来西亚", "澳大利亚", "新西兰", "加拿大", "巴西", "爱尔兰",
+)
+_LOCATED_HEADS = ("大学", "学院", "研究院", "研究所", "医院", "实验室")
+
+
+def _split_countries(norm: str, words: tuple[Word, ...], orgs: list[tuple[int, int]]
+                     ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Split a foreign country off the front of a university, institute or hospital name whose own
+    name is a proper name (美国科罗拉多州立大学 → 科罗拉多州立大学 + 美国; not 美国医学科学院): the
+    institution is named without it and the country is a place of the document."""
+    out, places = [], []
+    by_start = {w.start: w for w in words}
+    for start, end in orgs:
+        name = norm[start:end]
+        country = next((c for c in _FOREIGN_COUNTRIES if name.startswith(c)), None)
+        head = next((h for h in _LOCATED_HEADS if name.endswith(h)), None)
+        if country is None or head is None or len(name) - len(country) - len(head) < 2:
+            out.append((start, end))
+            continue
+        first = by_start.get(start + len(country))
+        rest = name[len(country) :]
+        if rest.startswith(("国", "皇家", "中央")) or rest[0].isdigit():
+            out.append((start, end))
+            continue
+        if first is None or _tag(first) in ("nr", "nrt", "nrfg", "ns", "nz", "x", "eng"):
+            places.append((start, start + len(country)))
+            start += len(country)
+        out.append((start, end))
+    return out, places
+
+
 def _drop_nested(spans: list[tuple[int, int]], outer: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and o != s for o in outer)]
 
@@ -682,10 +784,11 @@ def find_mentions(text: str) -> list[Mention]:
     orgs = [(w.start, w.end) for w in words if w.han and lex.types.get(w.text) == "org"]
     orgs += _find_orgs(text, norm, words)
     orgs = _drop_nested(sorted(set(orgs)), orgs)
+    orgs, located = _split_countries(norm, words, orgs)
     people = _find_people(norm, words, lex, {o[1] for o in orgs})
     people = [p for p in people if not any(o[0] <= p[0] and p[1] <= o[1] for o in orgs)]
     people = _drop_nested(people + _place_led_names(words, lex), people)
-    places = _find_places(words, lex, norm)
+    places = _find_places(words, lex, norm) + located
     # A place inside an organization name is not a place of the document (guidelines §2); it is kept
     # as an *implied* place for the facets when the organization is a local government or party
     # committee (中共嘉兴市委 → 嘉兴), or the place is the parent of a zone (重庆高新区 → 重庆).

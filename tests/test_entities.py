@@ -159,3 +159,55 @@ def test_name_that_begins_with_a_country_word() -> None:
     ents = extract_entities("高市前勞工局長王秋冬出席活動，說明勞工曾在韓國瑜擔任市長時上街頭表達心聲")
     assert "韩国瑜" in ents.people
     assert "韩国" not in ents.places
+
+
+def test_one_word_institutions_with_a_distinctive_name() -> None:
+    # bjndd-contentb-3: 宣武医院 is one jieba word; 航空 + 总医院; a type of hospital is no name.
+    text = "协和医院李晓光教授、宣武医院韩璎教授、航空总医院邢岩教授为会员汇报了各自研究领域的新进展。"
+    assert extract_entities(text).orgs == ["协和医院", "宣武医院", "航空总医院"]
+    # bjndd-tradenews-1
+    assert extract_entities("作为公立医院，医院将进一步突出公益性").orgs == []
+
+
+def test_abbreviated_commissions_and_party_departments() -> None:
+    # bjndd-tradenews-1, cast-448923
+    text = "是由国家科技部、国家卫计委、中央军委后勤保障部联合。北京市卫生计生委主任雷海潮在讲话中表示"
+    ents = extract_entities(text)
+    assert ents.orgs == ["国家科技部", "国家卫计委", "中央军委后勤保障部", "中央军委", "北京市卫生计生委"]
+    assert ents.people == ["雷海潮"]
+    text = "通过联合北京市委宣传部精神文明办在市属的7000个新时代文明实践中心"
+    assert extract_entities(text).orgs == ["北京市委宣传部精神文明办"]
+
+
+def test_professions_inside_society_names() -> None:
+    # cast-452857: 记者 and 编辑 are titles elsewhere, name parts before 协会/学会.
+    text = ("首都互联网协会指导，北京科技记者编辑协会、北京地区网站联合辟谣平台共同发布，"
+            "得到中国晚报科学编辑记者学会")
+    assert extract_entities(text).orgs == [
+        "首都互联网协会", "北京科技记者编辑协会", "中国晚报科学编辑记者学会"]
+
+
+def test_this_city_prefix_and_a_verb_between_two_names() -> None:
+    # cast-110167: 市动物学会 is "this city's" society; cast-115285: 收到 is the predicate.
+    text = "市动物学会多位专家进入市林业局成立的专家组"
+    assert [o for o in extract_entities(text).orgs if o.startswith(("市", "动物"))] == []
+    text = "中国人工智能学会收到美国电气和电子工程师协会与国际粗糙集学会两个国际组织的复函。"
+    assert extract_entities(text).orgs == ["中国人工智能学会", "美国电气和电子工程师协会", "国际粗糙集学会"]
+
+
+def test_foreign_country_in_front_of_a_university_is_its_location() -> None:
+    # cast-70889 (transliterated names jieba tags as persons), cast-115285 (a national academy keeps it)
+    ents = extract_entities(
+        "英国克兰菲尔德大学驾驶员认知与自动驾驶实验室主任曹东璞博士。美国科罗拉多州立大学杨柳青教授")
+    assert ents.orgs == ["克兰菲尔德大学", "科罗拉多州立大学"]
+    assert ents.places == ["英国", "美国"]
+    ents = extract_entities("中科院生物物理所陈霖院士和美国医学科学院外籍院士戴建平教授向学会发来贺信。")
+    assert "美国医学科学院" in ents.orgs
+
+
+def test_sub_units_and_names_jieba_mis_tags() -> None:
+    # cast-70889 (自动化系 tagged l), cast-71091 (小城镇 tagged nr, 城市 tagged ns)
+    assert extract_entities("上海交通大学自动化系教授杨明带来的报告").orgs == [
+        "上海交通大学自动化系", "上海交通大学"]
+    text = "国家发展改革委城市和小城镇发展研究中心副主任乔润令作主题发言"
+    assert extract_entities(text).orgs[0] == "国家发展改革委城市和小城镇发展研究中心"
