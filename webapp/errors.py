@@ -15,6 +15,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from search.store import IndexStoreError
@@ -116,26 +117,26 @@ def register_error_handlers(app: Flask) -> None:
     from search.models import QueryError  # the query side's parameter error
 
     @app.errorhandler(ApiError)
-    def handle_api_error(err: ApiError):  # type: ignore[no-untyped-def]
+    def handle_api_error(err: ApiError) -> ResponseReturnValue:
         return error_response(err)
 
     @app.errorhandler(QueryError)
-    def handle_query_error(err: QueryError):  # type: ignore[no-untyped-def]
+    def handle_query_error(err: QueryError) -> ResponseReturnValue:
         param = getattr(err, "param", None)
         return error_response(ApiError(400, str(err), code="invalid_parameter", param=param))
 
     @app.errorhandler(IndexStoreError)
-    def handle_index_error(err: IndexStoreError):  # type: ignore[no-untyped-def]
+    def handle_index_error(err: IndexStoreError) -> ResponseReturnValue:
         log.error("index unavailable: %s", err)
         return error_response(
             ApiError(503, "the search index is not available right now", code="index_unavailable")
         )
 
     @app.errorhandler(HTTPException)
-    def handle_http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def handle_http_error(exc: HTTPException) -> ResponseReturnValue:
         return error_response(_from_http(exc))
 
     @app.errorhandler(Exception)
-    def handle_crash(exc: Exception):  # type: ignore[no-untyped-def]
+    def handle_crash(exc: Exception) -> ResponseReturnValue:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(ApiError(500, "internal error; it has been logged"))

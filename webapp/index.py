@@ -96,14 +96,16 @@ class IndexHolder:
 
 
 def holder() -> IndexHolder:
-    return current_app.extensions["huixun_index"]  # type: ignore[no-any-return]
+    found: IndexHolder = current_app.extensions["huixun_index"]
+    return found
 
 
 def lease() -> Lease:
     """This request's lease (checked out on first use, checked in at teardown)."""
     if "lease" not in g:
         g.lease = holder().checkout()
-    return g.lease  # type: ignore[no-any-return]
+    current: Lease = g.lease
+    return current
 
 
 def get_searcher() -> Searcher:

@@ -255,7 +255,7 @@ def build_view(result: SearchResponse, state: SearchState) -> SearchView:
 
 
 def _doc_url(doc_id: str, q: str) -> str:
-    params = {"q": q} if q else {}
+    params: dict[str, Any] = {"q": q} if q else {}
     lang = explicit_lang()
     if lang:
         params["lang"] = lang
@@ -264,7 +264,7 @@ def _doc_url(doc_id: str, q: str) -> str:
 
 @bp.app_context_processor
 def _template_helpers() -> dict[str, Any]:
-    def link(endpoint: str, **params: str) -> str:
+    def link(endpoint: str, **params: Any) -> str:
         lang = explicit_lang()
         if lang:
             params.setdefault("lang", lang)
@@ -363,4 +363,5 @@ def embed_js() -> Response:
     response.add_etag()
     response.cache_control.public = True
     response.cache_control.max_age = 3600
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
