@@ -93,3 +93,22 @@ def test_search_state_toggles_filters_and_resets_page(request_ctx) -> None:
         "/?q=%E7%A7%91%E5%88%9B%E4%B8%AD%E5%9B%BD&source=%E4%B8%AD%E5%9B%BD%E7%A7%91%E5%8D%8F&sort=date_desc"
     )
     assert state.without_filters().pairs == [("q", "科创中国")]
+
+
+def test_time_limit_interrupts_a_block_that_swallows_exceptions() -> None:
+    from webapp.deadline import time_limit
+    from webapp.errors import SearchTimeout
+
+    def stubborn_loop() -> None:
+        while True:
+            try:
+                sum(range(1000))
+            except Exception:  # code under the deadline may catch Exception; the alarm must get through
+                pass
+
+    with pytest.raises(SearchTimeout) as caught:
+        with time_limit(0.01):
+            stubborn_loop()
+    assert caught.value.status == 503 and caught.value.code == "search_timeout"
+    with time_limit(5.0):
+        assert sum(range(10)) == 45  # a block that ends in time is untouched, and the timer is disarmed

@@ -20,6 +20,11 @@ from .errors import SearchTimeout
 __all__ = ["time_limit"]
 
 
+class _Expired(BaseException):
+    """Raised by the alarm inside the search. A ``BaseException``, so the ``except Exception`` blocks of
+    the code it interrupts cannot swallow it; :func:`time_limit` turns it into :class:`SearchTimeout`."""
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Run the block with a deadline of ``seconds``; raises :class:`SearchTimeout` when it passes."""
@@ -28,12 +33,16 @@ def time_limit(seconds: float) -> Iterator[None]:
         return
 
     def expire(_signum: int, _frame: FrameType | None) -> None:
-        raise SearchTimeout(seconds)
+        raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)  # one-shot timer: disarmed, it cannot fire any more
+    except _Expired:
+        raise SearchTimeout(seconds) from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
