@@ -111,7 +111,7 @@ _HAN = f"[{HAN_CLASS}]"
 # Characters that end a name rather than continue it (function words, common verbs after a name).
 _NOT_GIVEN = set(
     "的了在和与及等是出主致表说指对向将并也都已被把从到于以带作代获任参会上下去做讲就还同分共由副"
-    "这那所而或又再曾均别率领陪赴我们你他她它、，。；：:;,.!?！？()（）“”\"' 《》「」"
+    "这那所而或又再曾均别率领陪赴我们你他她它巿、，。；：:;,.!?！？()（）“”\"' 《》「」"
 )
 # What may follow a person's name (besides a title): speech and action verbs, conjunctions, punctuation.
 _AFTER_NAME = (
@@ -545,16 +545,24 @@ _PLACE_TAILS = ("地区", "各国", "各地", "一带", "境内", "全境")
 def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str) -> list[tuple[int, int]]:
     spans = []
     n = len(words)
+    starts = {w.start for w in words}
     for i, word in enumerate(words):
         text = word.text
         if not word.han or len(text) < 2 or text in _PLACE_STOP:
             continue
         kind = lex.types.get(text)
         nxt = words[i + 1] if i + 1 < n and words[i + 1].start == word.end else None
+        if kind is None and _small_place_word(text, _tag(word)):
+            spans.append((word.start, word.end))  # 魏公村, 宝塔山 (jieba tags them as names)
+            continue
         if kind == "place" or (kind is None and _tag(word) == "ns"):
-            if nxt is not None and nxt.text in _PLACE_MERGE:
-                spans.append((word.start, nxt.end))  # 重庆 + 高新区, 延安 + 市
+            if nxt is not None and (nxt.text in _PLACE_MERGE or nxt.text == "巿"):
+                spans.append((word.start, nxt.end))  # 重庆 + 高新区, 延安 + 市, 高雄 + 巿 (Taiwan variant)
                 continue
+            if text == "中国" and i > 0 and words[i - 1].end == word.start and words[i - 1].text in _SLOGANS:
+                continue  # 健康中国, 数字中国: national programmes, not the country (guidelines §2)
+            if nxt is not None and nxt.text in _EVENT_WORDS:
+                continue  # 北京科技周: a place inside an event's name
             if nxt is not None and nxt.text in _TITLE_SET and nxt.text[0] in "省市县区":
                 spans.append((word.start, word.end + 1))  # 新竹县长 → 新竹县 (a title is not a name)
                 continue
@@ -566,11 +574,39 @@ def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str) -> list[tuple
                 else:
                     # jieba's ns tag is noisy (维度, 嘉宾): trust it with a place ending or after 在/赴/到.
                     before = norm[word.start - 1] if word.start else ""
-                    if text[-1] in _PLACE_FINAL_CHARS or before in _PLACE_BEFORE:
+                    if (text[-1] in _PLACE_FINAL_CHARS or before in _PLACE_BEFORE
+                            or norm.startswith(_SITE_WORDS, word.end)):
                         spans.append((word.start, word.end))
                 continue
             spans.append((word.start, word.end))
+    # Villages written "surname + 家 + landform" (王家坪, 梁家河), whatever jieba made of them.
+    for m in _VILLAGE_RE.finditer(norm):
+        if m.start() in starts and not any(a <= m.start() < b for a, b in spans):
+            spans.append(m.span())
+    spans.sort()
     return spans
+
+
+_VILLAGE_RE = re.compile(f"[{''.join(sorted(_SURNAMES - _WEAK_SURNAMES))}]家[坪沟河湾庄村岭塬峪洼屯寨峁]")
+# Small places jieba knows as (mis-tagged) words: villages and towns, and hills or rivers whose name
+# cannot be a person's (a surname first needs 家: 杨家岭, not 钟南山).
+_VILLAGE_FINAL = set("村镇庄坪")
+_LANDFORM_FINAL = set("山岭河湾沟")
+_NOT_SMALL_PLACES = {"农村", "城镇", "乡村", "乡镇", "小镇", "古镇", "新村", "山村", "渔村", "小城镇",
+                     "新农村", "美丽乡村"}
+# Words after a place that make it a historic site, still a place (枣园革命旧址, guidelines §2).
+_SITE_WORDS = ("革命旧址", "旧址", "遗址", "故居")
+_SLOGANS = {"健康", "美丽", "数字", "平安", "法治", "科创", "智慧", "创新", "网络", "质量", "交通", "体育",
+            "文化", "教育", "制造", "航天", "书香"}
+_EVENT_WORDS = {"科技周", "科技节", "论坛", "峰会", "博览会", "国际电影节", "马拉松", "科技馆"}
+
+
+def _small_place_word(text: str, tag: str) -> bool:
+    if len(text) != 3 or tag not in ("nr", "nrfg", "ns", "nz") or text in _NOT_SMALL_PLACES:
+        return False
+    if text[-1] in _VILLAGE_FINAL:
+        return True
+    return text[-1] in _LANDFORM_FINAL and (text[0] not in _SURNAMES or text[1] == "家")
 
 
 _SURNAME_RE = re.compile(
@@ -734,6 +770,7 @@ def _lexicon_prefixes(name: str, lex: Lexicon, kind: str) -> list[str]:
     return [name[:k] for k in range(2, len(name)) if lex.types.get(name[:k]) == kind]
 
 
+_MEMORIAL_WORDS = ("纪念馆", "革命纪念馆", "博物馆", "陈列馆", "旧址", "革命旧址", "故居")
 # Foreign countries written in front of an institution's name as its location (美国科罗拉多州立大学).
 _FOREIGN_COUNTRIES = (
     "美国", "日本", "韩国", "俄罗斯", "英国", "法国", "德国", "意大利", "西班牙", "葡萄牙", "荷兰", "比利时",
@@ -784,6 +821,8 @@ def find_mentions(text: str) -> list[Mention]:
     orgs = [(w.start, w.end) for w in words if w.han and lex.types.get(w.text) == "org"]
     orgs += _find_orgs(text, norm, words)
     orgs = _drop_nested(sorted(set(orgs)), orgs)
+    # An organization inside the name of a building or site (抗日军政大学纪念馆) is not named (§2).
+    orgs = [o for o in orgs if not norm.startswith(_MEMORIAL_WORDS, o[1])]
     orgs, located = _split_countries(norm, words, orgs)
     people = _find_people(norm, words, lex, {o[1] for o in orgs})
     people = [p for p in people if not any(o[0] <= p[0] and p[1] <= o[1] for o in orgs)]

@@ -211,3 +211,22 @@ def test_sub_units_and_names_jieba_mis_tags() -> None:
         "上海交通大学自动化系", "上海交通大学"]
     text = "国家发展改革委城市和小城镇发展研究中心副主任乔润令作主题发言"
     assert extract_entities(text).orgs[0] == "国家发展改革委城市和小城镇发展研究中心"
+
+
+def test_small_places_jieba_takes_for_names() -> None:
+    # cast-438419: villages and hills of Yan'an; an organization inside a memorial's name is no org.
+    text = ("全体学员先后到王家坪革命旧址、宝塔山、梁家河、杨家岭革命旧址、枣园革命旧址、"
+            "抗日军政大学纪念馆、凤凰山革命旧址进行现场学习。")
+    ents = extract_entities(text)
+    assert ents.places == ["王家坪", "宝塔山", "梁家河", "杨家岭", "枣园", "凤凰山"]
+    assert ents.orgs == []
+    # cast-114497
+    assert extract_entities("王守东同志带队先后到魏公村办公区和创新战略研究院调研").places == ["魏公村"]
+
+
+def test_taiwan_variant_of_city_and_national_programmes() -> None:
+    # chinatimes-e2f1675a90: 巿 (U+5DFF) written for 市; bjndd-tradenews-1: 健康中国 is a programme.
+    ents = extract_entities("國民黨高雄巿議員陳若翠PO文")
+    assert ents.places == ["高雄巿"]
+    assert ents.people == ["陈若翠"]
+    assert extract_entities("为健康中国建设提供有力保障").places == []
