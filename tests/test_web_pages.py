@@ -22,6 +22,12 @@ def test_home_page_is_chinese_by_default_with_a_labelled_search_box(web_client) 
     assert '<label for="q" class="visually-hidden">搜索公告</label>' in html
     assert 'id="q" name="q" type="search"' in html
     assert "试试：" in html
+    assert "浏览全部 401 条公告" in html  # the way in without a query: timeline, sources, categories
+    assert '<svg viewBox="0 0 600 110"' in html and 'href="/?year=2020"' in html
+    source = re.search(r'<a href="(/\?source=[^"]+)" aria-pressed="false"\s+data-value="([^"]+)">', html)
+    assert source is not None
+    browsed = page_text(web_client.get(source.group(1)))
+    assert f"来源: {source.group(2)}" in browsed and "条结果" in browsed
 
 
 def test_english_with_lang_parameter_or_accept_language(web_client) -> None:

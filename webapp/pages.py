@@ -17,7 +17,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from search.models import FACETS, Document, SearchResponse, parse_date_bound
+from search.models import FACETS, Document, SearchRequest, SearchResponse, parse_date_bound
 from search.service import get_document, highlight_document, run_search
 
 from .deadline import time_limit
@@ -293,6 +293,32 @@ def _urlencode(args: Any) -> str:
     return urlencode(list(args.items(multi=True)))
 
 
+@dataclass(frozen=True)
+class Browse:
+    """The home page's ways into the collection: the timeline and the top sources and categories."""
+
+    total: int
+    timeline: Timeline | None
+    facets: list[FacetView]
+
+
+def _browse(state: SearchState) -> Browse:
+    with time_limit(current_app.config["HUIXUN"]["search_timeout"]):
+        result = run_search(get_searcher(), SearchRequest.create("", per_page=1))
+    facets = [
+        FacetView(
+            name,
+            facet_label(name),
+            [
+                BucketView(b.value, b.count, False, state.toggled(name, b.value).url())
+                for b in result.facets.get(name, ())
+            ],
+        )
+        for name in ("source", "category")
+    ]
+    return Browse(result.total, _timeline(result, state), [facet for facet in facets if facet.buckets])
+
+
 @bp.get("/")
 def search() -> str:
     state = SearchState.from_args(request.args)
@@ -302,7 +328,7 @@ def search() -> str:
         and not state.filters()
         and not (search_request.date_from or search_request.date_to)
     ):
-        return render_template("search.html", view=None, examples=EXAMPLES)
+        return render_template("search.html", view=None, examples=EXAMPLES, browse=_browse(state))
     with time_limit(current_app.config["HUIXUN"]["search_timeout"]):
         result = run_search(get_searcher(), search_request)
     return render_template("search.html", view=build_view(result, state), examples=EXAMPLES)
