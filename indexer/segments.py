@@ -29,6 +29,7 @@ from typing import Any
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import Storage
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.util.numlists import delta_encode
@@ -52,18 +53,21 @@ def new_codec() -> W3Codec:
 
 
 _TERMINFO = struct.Struct("!BfIBBfII")  # W3TermInfo's fixed part: flags, weight, df, lengths, ids
+_RECORD_LENGTHS = struct.Struct("!ii")  # filetables._lengths: key and value length of a hash record
+_FLUSH_BYTES = 8 << 20  # postings are written to the file in pieces of about this size
 
 
 def _write_term(
-    postfile: Any, ids: list[int], weights: list[float], values: list[bytes] | None, lengths: list[int]
+    out: bytearray, base: int, ids: list[int], weights: list[float], values: list[bytes] | None,
+    lengths: list[int],
 ) -> bytes:
-    """Write one posting list in the W3 format and return its term-table entry.
+    """Append one posting list to ``out`` in the W3 format and return its term-table entry.
 
     Byte for byte what ``W3PostingsWriter`` + ``W3TermInfo.to_bytes`` produce (blocks of
     :data:`BLOCK_LIMIT` postings; a term in fewer than :data:`INLINE_LIMIT` documents inlined in the
-    term table), written with one pass over whole lists instead of a method call per posting.
-    ``values`` is ``None`` for formats without per-posting values; ``lengths`` are the documents'
-    field lengths (0 when the field is not scorable).
+    term table), built with one pass over whole lists instead of a method call per posting. ``out``
+    holds the bytes of the postings file from offset ``base`` on. ``values`` is ``None`` for formats
+    without per-posting values; ``lengths`` are the documents' field lengths (0: not scorable).
     """
     df = len(ids)
     if df == 1 and INLINE_LIMIT > 1:  # the common case (most bigrams of the corpus), kept short
@@ -79,8 +83,8 @@ def _write_term(
     if df < INLINE_LIMIT:
         head = _TERMINFO.pack(1, total, df, minlen, maxlen, maxweight, ids[0], ids[-1])
         return head + dumps((tuple(ids), tuple(weights), tuple(values or ())), 2)
-    start = postfile.tell()
-    postfile.write(WHOOSH3_HEADER_MAGIC)
+    start = len(out)
+    out += WHOOSH3_HEADER_MAGIC
     for first in range(0, df, BLOCK_LIMIT):
         last = first + BLOCK_LIMIT >= df
         block_ids = ids[first : first + BLOCK_LIMIT]
@@ -110,11 +114,41 @@ def _write_term(
             2,
         )
         size = len(info) + len(data)
-        postfile.write_int(-size if last else size)
-        postfile.write(info)
-        postfile.write(data)
+        out += pack_int(-size if last else size)
+        out += info
+        out += data
     head = _TERMINFO.pack(0, total, df, minlen, maxlen, maxweight, ids[0], ids[-1])
-    return head + pack_long(start) + pack_int(postfile.tell() - start)
+    return head + pack_long(base + start) + pack_int(len(out) - start)
+
+
+def _add_terms(tindex: OrderedHashWriter, entries: list[tuple[bytes, bytes]]) -> None:
+    """``tindex.add(key, value)`` for each entry (keys increasing), with one file write in all.
+
+    Mirrors ``HashWriter.add`` + ``OrderedHashWriter.add`` of whoosh-reloaded 2.7.5 (the version is
+    pinned): record = lengths, key, value; remember each record's position in the ordered index and
+    in the hash bucket of its key. Calling ``add`` per term costs two ``tell()`` and three writes each.
+    """
+    if not entries:
+        return
+    if entries[0][0] <= tindex.lastkey:
+        raise ValueError("term keys must increase")
+    dbfile = tindex.dbfile
+    base = dbfile.tell()
+    buf = bytearray()
+    hashfn = tindex.hashfn
+    buckets = tindex.buckets
+    index_append = tindex.index.append
+    pack_lengths = _RECORD_LENGTHS.pack
+    for key, value in entries:
+        pos = base + len(buf)
+        index_append(pos)
+        h = hashfn(key)
+        buckets[h & 255].append((h, pos))
+        buf += pack_lengths(len(key), len(value))
+        buf += key
+        buf += value
+    dbfile.write(bytes(buf))
+    tindex.lastkey = entries[-1][0]
 
 
 class _Postings:
@@ -205,15 +239,23 @@ class SegmentBuilder:
             # Formats with fixed-size-0 values (``Existence`` of ID/KEYWORD fields) store none.
             has_values = field.format.fixed_value_size() != 0
             fieldid = pack_ushort(writer._fieldid)
-            add_term = writer._tindex.add
             postfile = writer._postfile
+            base = postfile.tell()
+            out = bytearray()
+            entries = []
             for tbytes in sorted(terms):
                 plist = terms[tbytes]
                 entry = _write_term(
-                    postfile, plist.ids, plist.weights, plist.values if has_values else None,
+                    out, base, plist.ids, plist.weights, plist.values if has_values else None,
                     [lengths[d] for d in plist.ids],
                 )
-                add_term(fieldid + tbytes, entry)
+                entries.append((fieldid + tbytes, entry))
+                if len(out) >= _FLUSH_BYTES:
+                    postfile.write(bytes(out))
+                    base += len(out)
+                    out.clear()
+            postfile.write(bytes(out))
+            _add_terms(writer._tindex, entries)
             writer.finish_field()
         writer.close()
         self._terms.clear()

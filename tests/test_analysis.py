@@ -16,9 +16,10 @@ from search.analysis import (
     gram_terms,
     grams_text,
     segment,
+    segmenter,
     word_terms,
 )
-from search.normalize import normalize
+from search.normalize import HAN_RE, normalize
 from search.schema import build_schema, encode_positions, pre_analyze
 
 from .conftest import FIXTURES
@@ -144,3 +145,13 @@ def test_schema_survives_a_pickle_round_trip(sample_body: str) -> None:
     after = [t.text for t in schema["body"].analyzer(sample_body)]
     assert after == before
     assert "中国自动化学会" in after
+
+
+def test_fused_cut_equals_jieba_on_the_demo_corpus(fixture_docs: dict[str, dict[str, str]]) -> None:
+    # segment() replaces jieba's get_DAG + calc by one fused loop (speed); the cuts must not change.
+    tok = segmenter()
+    for doc in fixture_docs.values():
+        seg = segment(doc["title"] + "\n" + doc["body"])
+        ours = [w.text for w in seg.words if w.han]
+        theirs = [word for run in HAN_RE.findall(seg.normalized) for word in tok.cut(run, HMM=False)]
+        assert ours == theirs, doc["id"]
