@@ -322,6 +322,8 @@ def _is_name_part(word: Word, expected_end: int, after: Word | None = None) -> b
     if len(text) > 2 and text.endswith(_ORG_SUFFIXES):
         return True  # a nested organization jieba mis-tags (北京市委 + 宣传部/nr)
     tag = _tag(word)
+    if text in _AGE_WORDS:
+        return True  # jieba tags 老年 as a time word (国家老年疾病临床医学研究中心)
     if tag in ("nr", "nrfg") and not _SURNAME_RE.match(text):
         return True  # jieba's person tag on a word that cannot be a name (小城镇, 青少年)
     return tag not in _BREAK_TAGS
@@ -368,6 +370,7 @@ def _paren_before(norm: str, pos: int, lex: Lexicon) -> int | None:
     return None
 
 
+_AGE_WORDS = {"老年", "青年", "少年", "中年", "青少年", "幼儿"}
 _NOT_STARTERS = {"城市", "市场", "社区", "地区", "园区"}
 
 
@@ -398,6 +401,7 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...]) -> list[tuple[int,
         chars = len(word.text)
         soft: list[int] = []
         inside: set[int] = set()  # words in parentheses, which cannot begin the name
+        quoted: int | None = None  # start of a quoted name in front ("科创中国"咨询委员会)
         while j > 0 and chars < 28 and i - j < 12:
             prev = words[j - 1]
             if prev.end != words[j].start and norm[words[j].start - 1] == ")":
@@ -413,6 +417,11 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...]) -> list[tuple[int,
                 inside.update(range(k + 1, j))
                 j = k
                 continue
+            if prev.end != words[j].start and norm[words[j].start - 1] in "”」":
+                quoted = _quoted_prefix(norm, words, words[j].start)
+                if quoted is not None:
+                    inside.update(k for k in range(j) if words[k].start > quoted)
+                break
             if prev.end != words[j].start and norm[prev.end] != " ":
                 break  # only a space may separate the words of a name
             if _is_name_part(prev, words[j].start, words[j]):
@@ -440,6 +449,8 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...]) -> list[tuple[int,
         # Start at the leftmost word that can begin a name (a place, an organization, 国家 …); without
         # one, a descriptive prefix of two or more words is accepted (车载信息服务产业应用联盟).
         starter = next((k for k in range(j, i + 1) if k not in inside and _is_starter(words[k])), None)
+        if quoted is not None:
+            starter = j
         if (starter is not None and starter < i and not words[starter].han and words[starter + 1].han
                 and words[starter + 1].start != words[starter].end
                 and _lexicon().types.get(words[starter + 1].text) in ("place", "org")):
@@ -462,6 +473,8 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...]) -> list[tuple[int,
         if starter is None and j > 0 and company and _is_brand(words, j, norm):
             j -= 1  # a company's brand name, which jieba takes for a person's (博世汽车部件（苏州）有限公司)
         start = words[j].start
+        if quoted is not None:
+            start, starter = quoted, j
         # "第40届…组委会": an ordinal in front belongs to the name of an organizing committee.
         if word.text.endswith("组委会"):
             m = re.search(r"第[0-9一二三四五六七八九十百]+届$", norm[max(0, start - 8) : start])
@@ -505,6 +518,37 @@ def _named_institution(words: tuple[Word, ...], j: int, i: int) -> bool:
     return word.text == "总医院" and prev.han and len(prev.text) >= 2 and _tag(prev) in ("n", "nz", "ns", "j")
 
 
+def _quoted_prefix(norm: str, words: tuple[Word, ...], pos: int) -> int | None:
+    """Start of a short quoted name (2–8 Han characters) that ends right before ``pos``, if any."""
+    close = norm[pos - 1]
+    lq = norm.rfind("“" if close == "”" else "「", max(0, pos - 10), pos - 1)
+    inner = norm[lq + 1 : pos - 1]
+    if lq < 0 or not 2 <= len(inner) <= 8 or not all(_is_han_char(c) for c in inner):
+        return None
+    return lq
+
+
+_NUMERALS = set("0123456789一二三四五六七八九十两百千万")
+_QUOTED_RE = re.compile(r"[“「『]([^“”「」『』\s，。、；：！？,;:!?()（）]{4,30})[”」』]")
+
+
+def _quoted_orgs(norm: str) -> list[tuple[int, int]]:
+    """Whole quoted names that end in an organization suffix (“衰老与干细胞研究中心”, 「促进就业专案小组」):
+    the quotes mark the extent of the name, which jieba's tags cannot give."""
+    out = []
+    for m in _QUOTED_RE.finditer(norm):
+        name = m.group(1)
+        head = next((h for h in _ORG_SUFFIXES if name.endswith(h)), None)
+        if head is None and name[-1] in "部局署" and name[-2:] not in _NOT_SUBUNIT:
+            head = name[-1]
+        if head is None or name.endswith(_MEETING_TAIL) or name[0] in _DEICTIC or name[0] in _NUMERALS:
+            continue
+        # Short quoted names are brands and slogans (“智慧科协”, “爱情办公室”, “四个中心”).
+        if len(name) - len(head) >= 3 and _acceptable_org(name, head):
+            out.append(m.span(1))
+    return out
+
+
 def _is_brand(words: tuple[Word, ...], j: int, norm: str) -> bool:
     prev = words[j - 1]
     if prev.end != words[j].start or not prev.han or not 2 <= len(prev.text) <= 3:
@@ -522,6 +566,8 @@ def _acceptable_org(name: str, head: str) -> bool:
         return pos_tag(name) == "nt" or _lexicon().types.get(name) == "org" or _institution_word(name)
     if len(prefix) == 1 and prefix in _DEICTIC:
         return False
+    if re.match(f"{_HAN}{{1,2}}级", name):
+        return False  # a rank, not a name (国家级临床医学研究中心, 省级重点实验室)
     # 市科协科普部, 省委宣传部: "this city's" association, not a name.
     if name[0] in _DEICTIC and name[1:].startswith(("科协", "委", "政府", "人大", "政协", "工商联", "团委")):
         return False
@@ -820,6 +866,7 @@ def find_mentions(text: str) -> list[Mention]:
     simplified = to_simplified(text)
     orgs = [(w.start, w.end) for w in words if w.han and lex.types.get(w.text) == "org"]
     orgs += _find_orgs(text, norm, words)
+    orgs += _quoted_orgs(norm)
     orgs = _drop_nested(sorted(set(orgs)), orgs)
     # An organization inside the name of a building or site (抗日军政大学纪念馆) is not named (§2).
     orgs = [o for o in orgs if not norm.startswith(_MEMORIAL_WORDS, o[1])]

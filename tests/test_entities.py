@@ -230,3 +230,26 @@ def test_taiwan_variant_of_city_and_national_programmes() -> None:
     assert ents.places == ["高雄巿"]
     assert ents.people == ["陈若翠"]
     assert extract_entities("为健康中国建设提供有力保障").places == []
+
+
+def test_quoted_names_of_organizations() -> None:
+    # bjndd-tradenews-1: the quotes give the extent jieba's tags cannot; seed-000: a quoted name in front.
+    text = ("成立了“吴阶平老年医学论坛”、“衰老与干细胞研究中心”、“宣武医院—中科院遗传发育所联合研究中心”。"
+            "近期将建立 “老年多系统疾病诊疗中心”等特色临床机构")
+    assert extract_entities(text).orgs == [
+        "衰老与干细胞研究中心", "宣武医院—中科院遗传发育所联合研究中心", "老年多系统疾病诊疗中心"]
+    text = "宣布组建“科创中国”咨询委员会和“科创中国”联合体,并对未来三年“科创中国”建设的重点目标"
+    assert extract_entities(text).orgs == ["“科创中国”咨询委员会", "“科创中国”联合体"]
+    # twpres-15960 (Traditional); a short quoted brand is no name (bjndd-tradenews-1: “四个中心”).
+    assert extract_entities("目前行政院成立的「促進就業專案小組」，也針對").orgs == [
+        "行政院", "促进就业专案小组"]
+    assert extract_entities("按照北京市“四个中心”的城市战略定位").orgs == []
+
+
+def test_age_group_words_inside_names_and_ranks_in_front() -> None:
+    # bjndd-tradenews-1: jieba tags 老年 as a time word; 国家级 is a rank, not a name.
+    text = "9月9日上午，国家老年疾病临床医学研究中心揭牌仪式在首都医科大学宣武医院南区举行。"
+    assert extract_entities(text).orgs == [
+        "国家老年疾病临床医学研究中心", "首都医科大学宣武医院", "首都医科大学"]
+    text = "是由国家科技部、国家食品药品监督管理总局联合批准的国家级临床医学研究中心"
+    assert extract_entities(text).orgs == ["国家科技部", "国家食品药品监督管理总局"]
