@@ -129,9 +129,12 @@ def test_pages_are_small_and_use_no_external_resources(web_client) -> None:
     response = web_client.get("/", query_string={"q": "学会"})
     html = page_text(response)
     assert len(response.data) < 64_000
-    assert not re.search(r'(src|href)="(https?:)?//', html.split("<footer")[0].split('<ol class="hits"')[0])
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # every link and resource is on our origin
+    assert "<script" not in html and " style=" not in html  # nothing inline for the CSP to block
+    assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', html) == ["/static/huixun.css"]
     with web_client.get("/static/huixun.css") as css:
-        assert css.status_code == 200 and "@import" not in css.get_data(as_text=True)
+        text = css.get_data(as_text=True)
+        assert css.status_code == 200 and "@import" not in text and "url(" not in text
 
 
 def test_bad_parameter_on_the_page_is_a_400_page(web_client) -> None:
