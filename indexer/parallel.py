@@ -17,6 +17,7 @@ chunks on in ``seq`` order, so a run's results do not depend on scheduling.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import queue
@@ -142,6 +143,11 @@ class SegmentRun:
         self.segments: dict[int, list[Any]] = {}
 
     def __iter__(self) -> Iterator[Written | IngestError]:
+        docs = iter(self.docs)
+        first = next(docs, None)
+        if first is None:  # nothing to analyze (e.g. every document unchanged): no worker, no jieba
+            return
+        self.docs = itertools.chain([first], docs)
         if self.workers <= 1:
             yield from self._in_process()
         else:
