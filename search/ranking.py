@@ -78,15 +78,22 @@ def _bm25(snap: Snapshot, reader: IndexReader, word: str, scores: np.ndarray) ->
         scores[post.ids] += weight * idf * tf * (BM25_K1 + 1.0) / (tf + norm)
 
 
-def _grams_ids(snap: Snapshot, reader: IndexReader, text: str) -> np.ndarray:
-    """Sorted docnums of the documents containing the Han string ``text`` (any length ≥ 1)."""
+def _grams_ids(
+    snap: Snapshot, reader: IndexReader, text: str, within: np.ndarray | None = None
+) -> np.ndarray:
+    """Sorted docnums of the documents containing the Han string ``text`` (any length ≥ 1); with
+    ``within`` (a mask), only those among it (not cached)."""
+    if within is not None and len(text) > 2:
+        return _phrase_ids(snap, reader, text, within)
     key = ("grams", text)
     cached = snap.derived(key)
     if cached is not None:
         return cached
     if len(text) == 1:
         # One character: it starts a bigram, or ends a Han run (the run-final unigram).
-        lists = [snap.postings(reader, "grams", term).ids for term in snap.expand(reader, "grams", text)]
+        # (read around the posting cache: hundreds of rare bigrams would evict the useful lists)
+        terms = snap.expand(reader, "grams", text)
+        lists = [snap.read_uncached(reader, "grams", term).ids for term in terms]
         ids = np.unique(np.concatenate(lists)) if lists else np.zeros(0, dtype=np.int32)
     elif len(text) == 2:
         ids = snap.postings(reader, "grams", text).ids
@@ -96,7 +103,9 @@ def _grams_ids(snap: Snapshot, reader: IndexReader, text: str) -> np.ndarray:
     return ids
 
 
-def _phrase_ids(snap: Snapshot, reader: IndexReader, text: str) -> np.ndarray:
+def _phrase_ids(
+    snap: Snapshot, reader: IndexReader, text: str, within: np.ndarray | None = None
+) -> np.ndarray:
     # Bigrams at offsets 0, 2, 4 … and the last one cover every character; their positions (character
     # offsets) must line up, so the phrase occurs contiguously.
     n = len(text)
@@ -105,10 +114,17 @@ def _phrase_ids(snap: Snapshot, reader: IndexReader, text: str) -> np.ndarray:
     if any(not p.df for _, p in posts):
         return np.zeros(0, dtype=np.int32)
     candidates = posts[0][1].ids
+    if within is not None:
+        candidates = candidates[within[candidates]]
     for _, post in sorted(posts[1:], key=lambda item: item[1].df):
         candidates = np.intersect1d(candidates, post.ids, assume_unique=True)
         if not candidates.size:
             return candidates
+    # A document having the string as a word (or a sub-word) of title/body contains it: no positions
+    # to check there.
+    known = np.union1d(snap.postings(reader, "title", text).ids, snap.postings(reader, "body", text).ids)
+    sure = np.intersect1d(candidates, known, assume_unique=True)
+    candidates = np.setdiff1d(candidates, sure, assume_unique=True)
     fmt = reader.schema["grams"].format
     decode = fmt.decode_positions
     indexes = [(off, np.searchsorted(post.ids, candidates), post.values) for off, post in posts]
@@ -123,7 +139,7 @@ def _phrase_ids(snap: Snapshot, reader: IndexReader, text: str) -> np.ndarray:
                 break
         if starts:
             found.append(docnum)
-    return np.asarray(found, dtype=np.int32)
+    return np.union1d(sure, np.asarray(found, dtype=np.int32)).astype(np.int32)
 
 
 def _latin_terms(snap: Snapshot, reader: IndexReader, piece: Piece) -> list[str]:
@@ -175,9 +191,12 @@ def _piece_match(snap: Snapshot, reader: IndexReader, piece: Piece) -> tuple[np.
     return pmask, np.where(pmask, np.maximum(whole, FRAGMENT_WEIGHT * frag_idf), 0.0).astype(np.float32)
 
 
-def _phrase_bonus(snap: Snapshot, reader: IndexReader, plan: TermPlan, scores: np.ndarray) -> None:
+def _phrase_bonus(
+    snap: Snapshot, reader: IndexReader, plan: TermPlan, scores: np.ndarray, within: np.ndarray
+) -> None:
+    """Add the proximity bonus of the plan's whole runs to the documents of ``within`` having them."""
     for phrase in plan.phrases:
-        ids = _grams_ids(snap, reader, phrase)
+        ids = _grams_ids(snap, reader, phrase, within)
         if ids.size:
             scores[ids] += PHRASE_WEIGHT * snap.idf(int(ids.size))
 
@@ -190,7 +209,7 @@ def _term_match(snap: Snapshot, reader: IndexReader, plan: TermPlan) -> tuple[np
         pmask, pscore = _piece_match(snap, reader, piece)
         mask &= pmask
         scores += pscore
-    _phrase_bonus(snap, reader, plan, scores)
+    _phrase_bonus(snap, reader, plan, scores, mask)
     return mask, scores
 
 
@@ -255,9 +274,11 @@ def match_query(
                 notes.append(f"{term.text!r} has nothing searchable and was ignored")
         plans.extend(group_plans)
         if len(group_plans) == 1 and not group_plans[0].term.phrase:
+            within = snap.live.copy()
             for piece in group_plans[0].pieces:
                 clauses.append(_piece_match(snap, reader, piece))
-            _phrase_bonus(snap, reader, group_plans[0], bonus)
+                within &= clauses[-1][0]
+            _phrase_bonus(snap, reader, group_plans[0], bonus, within)
         elif group_plans:
             gmask = np.zeros(snap.size, dtype=bool)
             gscore = np.zeros(snap.size, dtype=np.float32)

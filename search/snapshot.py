@@ -125,15 +125,20 @@ class Snapshot:
 
     # -- facet columns -----------------------------------------------------------------------
     def _facet_column(self, reader: IndexReader, name: str, field: str) -> FacetColumn:
-        values: list[str] = []
+        # Segment by segment, term by term: no look-up of terms a segment does not have.
+        by_value: dict[str, list[int]] = {}
+        for leaf, offset in reader.leaf_readers():
+            for term in leaf.field_terms(field):
+                text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                ids: list[int] = []
+                _read_matcher(leaf.postings(field, text), ids, [], None)
+                by_value.setdefault(text, []).extend(d + offset for d in ids)
+        values = sorted(by_value)
         docs: list[np.ndarray] = []
         vals: list[np.ndarray] = []
-        for index, term in enumerate(reader.field_terms(field)):
-            text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-            ids = self._read(reader, field, text, values=False).ids
-            values.append(text)
-            docs.append(ids)
-            vals.append(np.full(ids.size, index, dtype=np.int32))
+        for index, text in enumerate(values):
+            docs.append(np.asarray(by_value[text], dtype=np.int32))
+            vals.append(np.full(len(by_value[text]), index, dtype=np.int32))
         doc_arr = np.concatenate(docs) if docs else _EMPTY_IDS
         val_arr = np.concatenate(vals) if vals else _EMPTY_IDS
         keep = self.live[doc_arr] if doc_arr.size else np.zeros(0, dtype=bool)
@@ -163,6 +168,10 @@ class Snapshot:
                 self._postings.popitem(last=False)
         return postings
 
+    def read_uncached(self, reader: IndexReader, field: str, text: str) -> Postings:
+        """A posting list without positions, read without entering the cache."""
+        return self._read(reader, field, text, values=False)
+
     @staticmethod
     def _read(reader: IndexReader, field: str, text: str, *, values: bool) -> Postings:
         ids: list[int] = []
@@ -172,27 +181,8 @@ class Snapshot:
             if (field, text) not in leaf:
                 continue
             matcher = leaf.postings(field, text)
-            if isinstance(matcher, FilterMatcher):  # deleted documents: the live mask removes them
-                matcher = matcher.child
             start = len(ids)
-            if isinstance(matcher, W3LeafMatcher):
-                # Whole blocks at a time: ~100x faster than Whoosh's per-posting iteration.
-                while matcher.is_active():
-                    matcher._read_ids()
-                    ids.extend(matcher._ids)
-                    matcher._read_weights()
-                    weights.extend(matcher._weights)
-                    if values:
-                        matcher._read_values()
-                        raw.extend(matcher._values)
-                    matcher._next_block()
-            else:  # pragma: no cover - other codecs
-                while matcher.is_active():
-                    ids.append(matcher.id())
-                    weights.append(matcher.weight())
-                    if values:
-                        raw.append(matcher.value())
-                    matcher.next()
+            _read_matcher(matcher, ids, weights, raw if values else None)
             if offset:
                 ids[start:] = [docnum + offset for docnum in ids[start:]]
         if not ids:
@@ -220,10 +210,8 @@ class Snapshot:
         if self._latin_vocab is None:
             vocab: set[str] = set()
             for field in ("title", "body"):
-                for term in reader.field_terms(field):
-                    text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                    if text and text[0].isascii():
-                        vocab.add(text)
+                for first in "0123456789abcdefghijklmnopqrstuvwxyz":  # Latin terms only, by prefix
+                    vocab.update(self.expand(reader, field, first))
             self._latin_vocab = tuple(sorted(vocab))
         return self._latin_vocab
 
@@ -244,6 +232,30 @@ class Snapshot:
     def idf(self, df: int) -> float:
         """Whoosh's BM25 idf: ``log(N / (df + 1)) + 1``."""
         return math.log(self.doc_count / (df + 1)) + 1.0
+
+
+def _read_matcher(matcher: Any, ids: list[int], weights: list[float], raw: list[bytes] | None) -> None:
+    """Append a leaf matcher's postings (deleted documents included: the live mask removes them)."""
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    if isinstance(matcher, W3LeafMatcher):
+        # Whole blocks at a time: ~100x faster than Whoosh's per-posting iteration.
+        while matcher.is_active():
+            matcher._read_ids()
+            ids.extend(matcher._ids)
+            matcher._read_weights()
+            weights.extend(matcher._weights)
+            if raw is not None:
+                matcher._read_values()
+                raw.extend(matcher._values)
+            matcher._next_block()
+        return
+    while matcher.is_active():  # pragma: no cover - other codecs
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        if raw is not None:
+            raw.append(matcher.value())
+        matcher.next()
 
 
 def _date_int(value: str) -> int:
