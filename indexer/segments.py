@@ -59,22 +59,26 @@ _FLUSH_BYTES = 8 << 20  # postings are written to the file in pieces of about th
 
 def _write_term(
     out: bytearray, base: int, ids: list[int], weights: list[float], values: list[bytes] | None,
-    lengths: list[int],
+    lengths: list[int], fixedsize: int | None = None,
 ) -> bytes:
     """Append one posting list to ``out`` in the W3 format and return its term-table entry.
 
     Byte for byte what ``W3PostingsWriter`` + ``W3TermInfo.to_bytes`` produce (blocks of
     :data:`BLOCK_LIMIT` postings; a term in fewer than :data:`INLINE_LIMIT` documents inlined in the
-    term table), built with one pass over whole lists instead of a method call per posting. ``out``
+    term table), built with one pass over whole lists instead of a method call per posting. Inlined
+    postings always carry one value per posting (``b""`` for formats without values): Whoosh's
+    ``ListMatcher`` answers ``""`` (a str) otherwise, which breaks merging segments. ``out``
     holds the bytes of the postings file from offset ``base`` on. ``values`` is ``None`` for formats
-    without per-posting values; ``lengths`` are the documents' field lengths (0: not scorable).
+    without per-posting values; ``fixedsize`` is the format's ``fixed_value_size()`` (values of a
+    fixed size are stored concatenated in blocks); ``lengths`` are the documents' field lengths (0:
+    not scorable).
     """
     df = len(ids)
     if df == 1 and INLINE_LIMIT > 1:  # the common case (most bigrams of the corpus), kept short
         lb = length_to_byte(lengths[0]) if lengths[0] else 0
         weight = weights[0]
         head = _TERMINFO.pack(1, weight, 1, lb, lb, weight, ids[0], ids[0])
-        return head + dumps(((ids[0],), (weight,), (values[0],) if values else ()), 2)
+        return head + dumps(((ids[0],), (weight,), (values[0] if values else b"",)), 2)
     present = [n for n in lengths if n]
     minlen = length_to_byte(min(present)) if present else 0
     maxlen = length_to_byte(max(present)) if present else 0
@@ -82,7 +86,7 @@ def _write_term(
     maxweight = max(weights)
     if df < INLINE_LIMIT:
         head = _TERMINFO.pack(1, total, df, minlen, maxlen, maxweight, ids[0], ids[-1])
-        return head + dumps((tuple(ids), tuple(weights), tuple(values or ())), 2)
+        return head + dumps((tuple(ids), tuple(weights), tuple(values) if values else (b"",) * df), 2)
     start = len(out)
     out += WHOOSH3_HEADER_MAGIC
     for first in range(0, df, BLOCK_LIMIT):
@@ -96,7 +100,13 @@ def _write_term(
             mini_weights = block_weights[0]
         else:
             mini_weights = tuple(block_weights)
-        mini_values = tuple(values[first : first + BLOCK_LIMIT]) if values is not None else None
+        # W3PostingsWriter._mini_values: variable-size values as a tuple, fixed-size ones joined.
+        if values is None:
+            mini_values: Any = None
+        elif fixedsize is None or fixedsize < 0:
+            mini_values = tuple(values[first : first + BLOCK_LIMIT])
+        else:
+            mini_values = b"".join(values[first : first + BLOCK_LIMIT])
         data = dumps((tuple(delta_encode(block_ids)), mini_weights, mini_values), 2)
         # Whoosh compresses every block; small ones do not shrink and the zlib call is not free.
         comp = COMPRESSION_LEVEL if len(data) >= COMPRESS_FROM else 0
@@ -237,7 +247,8 @@ class SegmentBuilder:
             lengths = self._lengths.get(name, [])
             lengths.extend([0] * (self.docnum - len(lengths)))
             # Formats with fixed-size-0 values (``Existence`` of ID/KEYWORD fields) store none.
-            has_values = field.format.fixed_value_size() != 0
+            fixedsize = field.format.fixed_value_size()
+            has_values = fixedsize != 0
             fieldid = pack_ushort(writer._fieldid)
             postfile = writer._postfile
             base = postfile.tell()
@@ -247,7 +258,7 @@ class SegmentBuilder:
                 plist = terms[tbytes]
                 entry = _write_term(
                     out, base, plist.ids, plist.weights, plist.values if has_values else None,
-                    [lengths[d] for d in plist.ids],
+                    [lengths[d] for d in plist.ids], fixedsize,
                 )
                 entries.append((fieldid + tbytes, entry))
                 if len(out) >= _FLUSH_BYTES:
