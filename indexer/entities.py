@@ -86,12 +86,12 @@ _TITLES = (
     "主任委员", "副主任委员", "首席科学家", "首席", "教练", "选手", "候选人", "医师", "主治医师", "ceo",
     "cto", "cfo", "cio", "航天员", "科学家", "得主", "获得者", "次长", "导师", "立委", "董事", "总干事",
     "副总编辑", "总编辑", "编辑", "作者", "译者", "指导员", "辅导员", "班主任", "审计长", "检察长",
-    "院长助理",
+    "院长助理", "国策顾问", "顾问", "副召集人", "召集人",
 )
 _TITLE_SET = set(_TITLES)
 
 # --- people --------------------------------------------------------------------------------------
-_SURNAMES = set(
+_SURNAME_ORDER = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
     "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童"
@@ -102,6 +102,7 @@ _SURNAMES = set(
     "阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展"
     "阴昝智幸奉植衡富尧闭续洪赖萧傅怀阎游巫蔺郜"
 )
+_SURNAMES = set(_SURNAME_ORDER)
 _COMPOUND_SURNAMES = (
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯",
     "轩辕",
@@ -703,8 +704,11 @@ def _find_people(
     boundaries = {w.start for w in words}
     found: dict[tuple[int, int], None] = {}
     freq = segmenter().FREQ
+    cut = _Cut(words)
 
-    def good(span: tuple[int, int]) -> bool:
+    def good(
+        span: tuple[int, int], after_role: bool = False, at_title: bool = False, listed: bool = False
+    ) -> bool:
         name = norm[span[0] : span[1]]
         if name in _NAME_STOP or lex.types.get(name) not in (None, "person"):
             return False
@@ -716,6 +720,9 @@ def _find_people(
             return False
         if tag in ("v", "vn") and freq.get(name, 0) > 0:
             return False  # a dictionary verb (揭牌), not a name
+        fits = _name_fits_words(norm, span, cut, after_role, at_title, listed)
+        if not fits and lex.types.get(name) != "person":
+            return False
         # A bare surname + title ("李总统", "王老师") is not a name.
         return not norm.startswith(_TITLES, span[0] + 1)
 
@@ -733,25 +740,30 @@ def _find_people(
     title_ends = set()
     for m in _TITLE_RE.finditer(norm):
         t_start, t_end = m.span()
+        if t_start in cut.interior and t_end in cut.interior:
+            continue  # a title inside other words (大学长江学者 is not 学长)
         title_ends.add(t_end)
         for back in (3, 2, 4):
             s = t_start - back
             if s < 0:
                 continue
             for span in _name_at(norm, s, boundaries):
-                if span[1] == t_start and good(span):
+                if span[1] == t_start and good(span, at_title=True):
                     found[span] = None
                     break
             else:
                 continue
             break
         t_end = _ROLE_GAP_RE.match(norm, t_end).end()  # type: ignore[union-attr]
-        cands = [c for c in _name_at(norm, t_end, boundaries | {t_end}) if good(c)]
+        spans = _name_at(norm, t_end, boundaries | {t_end})
+        cands = [c for c in spans if good(c, after_role=True, at_title=True)]
         # A third character that starts a title is not part of the name (韩璎教授).
         cands = [c for c in cands if not (c[1] - c[0] == 3 and norm.startswith(_TITLES, c[1] - 1))]
         # Prefer the candidate a name boundary follows; else the longer one (most names have 3 characters).
         bounded = [c for c in cands if norm.startswith(_AFTER_NAME + _TITLES, c[1])]
         pick = bounded[0] if bounded else (cands[0] if cands and norm[t_end] not in _WEAK_SURNAMES else None)
+        if pick is not None and not bounded and len(spans) > len(cands) and pick[1] - pick[0] == 2:
+            pick = None  # the three-character reading failed, so the two-character one is doubtful (齐聚首都)
         if pick is not None:
             found[pick] = None
     # Names right after an organization ("同济大学余卓平在…", "广汽研究院黄向东的报告") or at the start of a
@@ -770,6 +782,7 @@ def _find_people(
             confirmed = {norm[s:e] for s, e in found}
             confirmed |= {
                 w.text for w in words if w.han and 2 <= len(w.text) <= 3 and _tag(w) in ("nr", "nrfg")
+                and good((w.start, w.end))
             }
         spans = []
         pos = m.start()
@@ -783,19 +796,103 @@ def _find_people(
             _AFTER_NAME, last[1] - 1
         ):
             spans[-1] = (last[0], last[1] - 1)
-        names = [
-            sp for sp in spans
-            if _SURNAME_RE.match(norm, sp[0]) and norm[sp[1] - 1] not in _PLACE_FINAL and good(sp)
-            and pos_tag(norm[sp[0] : sp[1]]) in _PERSON_TAGS
-        ]
         # Items sharing a first or last character are a list of terms (高起点、高水平; 国家观、文化观).
         if len({norm[a] for a, _ in spans}) == 1 or len({norm[b - 1] for _, b in spans}) == 1:
             continue
         known = any(norm[a:b] in confirmed for a, b in spans)
+        names = [
+            sp for sp in spans
+            if _SURNAME_RE.match(norm, sp[0]) and norm[sp[1] - 1] not in _PLACE_FINAL
+            and good(sp, listed=known) and pos_tag(norm[sp[0] : sp[1]]) in _PERSON_TAGS
+        ]
+        if not known:
+            # Without a confirmed name, a dictionary word is a term of a list of terms (高技术、高水平).
+            names = [sp for sp in names if freq.get(norm[sp[0] : sp[1]], 0) == 0]
         if known or (len(names) >= 2 and len(names) * 5 >= len(spans) * 3):
             for sp in names:
                 found[sp] = None
     return list(found)
+
+
+
+class _Cut:
+    """Where jieba's cut puts word boundaries: the word starting at each offset, and the offsets strictly
+    inside a word (a name cannot begin or end there: 发展态势 → no 展态势, 路演企业 → no 路演企)."""
+
+    def __init__(self, words: tuple[Word, ...]) -> None:
+        self.at = {w.start: w for w in words}
+        self.interior = {p for w in words if w.han for p in range(w.start + 1, w.end)}
+
+
+# The commonest surnames (the first hundred of _SURNAMES, which is in order of frequency): a dictionary
+# word that starts with one may still be a name (王平, 高明); other nr-tagged words are words (荣誉, 权威).
+_COMMON_SURNAMES = set(_SURNAME_ORDER[:100])
+# Function words that are also (rare) surnames: 和行业专家, 向大家介绍, 于是.
+_CONJ_SURNAMES = set("和与及")
+_PREP_SURNAMES = set("向同对为以从由在跟")
+_NUMERAL_CHARS = set("0123456789一二三四五六七八九十百千万两几数")
+# Word classes of a dictionary word that cannot be the given name or the start of a name.
+_WORD_TAGS = {"n", "v", "vn", "a", "an", "j", "l", "nt"}
+_FUNCTION_TAGS = {"r", "p", "c", "u", "uj", "ul", "d", "m", "q", "f", "t", "vd", "ad"}
+
+
+def _name_fits_words(
+    norm: str, span: tuple[int, int], cut: _Cut, after_role: bool, at_title: bool, listed: bool
+) -> bool:
+    """Whether a candidate name agrees with jieba's cut and dictionary (the evidence that a run of
+    characters is a word, not a name):
+
+    * it neither begins nor ends inside a word (智能制造领域发展态势 → not 展态势; 路演企业 → not 路演企;
+      告诉 → not 谭奕告), except where jieba glued its edge to a title (会长孙学山 cut 会/长孙/学/山,
+      杨宗兴会士 cut 杨/宗/兴会/士: ``at_title``) or its last character to a word that follows names
+      (吕一平等 cut 吕/一/平等, 李德仁和 cut 李/德/仁和);
+    * it does not follow a numeral (114余位委员, 185位党员, 500余名);
+    * a conjunction (和/与/及) is not a surname (专业投资人和行业专家, 院士和刘明院士), nor is a preposition
+      in front of a dictionary word (同学向大家介绍, 向受聘老师);
+    * it does not begin with a dictionary word other than a name (公众号, 宣传栏, 区块链), and a whole
+      dictionary word is a name only if jieba calls it one and it is rare, or it starts with a common
+      surname (荣誉理事长, 权威专家, 智库专家, 党支部书记, 晋见总统 are words; 王平, 周济 after a role,
+      and 齐放 in a list with confirmed names (``listed``), are names).
+    """
+    start, end = span
+    if start in cut.interior and not (at_title and after_role):
+        return False
+    if end in cut.interior and not (at_title and not after_role) and not norm.startswith(_AFTER_NAME, end):
+        return False
+    if start > 0 and norm[start - 1] in _NUMERAL_CHARS:
+        return False
+    first = norm[start]
+    rest = norm[start + 1 : end]
+    freq = segmenter().FREQ
+    if first in _CONJ_SURNAMES:
+        return False
+    if first in _PREP_SURNAMES and len(rest) >= 2 and freq.get(rest, 0) > 0:
+        return False
+    word = cut.at.get(start)
+    if word is None:
+        return True
+    if word.end > end:
+        return False  # the beginning of a longer word (纪委书记 → not 纪委)
+    name = norm[start:end]
+    if word.end < end and len(word.text) >= 2:
+        tag = _tag_of(word.text)
+        common_noun = tag == "n" and first in _COMMON_SURNAMES  # 王家 in 王家耀
+        if tag in _WORD_TAGS and freq.get(word.text, 0) > 0 and not common_noun:
+            return False
+    if word.end != end or freq.get(name, 0) == 0:
+        return True
+    # ``name`` is one dictionary word.
+    tag = _tag_of(name)
+    if tag in _FUNCTION_TAGS:
+        return False  # 任内, 余位
+    if tag not in _PERSON_TAGS:
+        return after_role  # a noun right after a role may still be a name (院长周济); else a word (智库专家)
+    if len(name) == 2:
+        return freq[name] < 100 or first in _COMMON_SURNAMES or listed
+    # A three-character word jieba knows well whose last two characters make a common word (高水平,
+    # 高素质) is a word; names in jieba's dictionary are rare words (吴建平, 马建军).
+    tail = name[1:]
+    return not (freq[name] >= 10 and freq.get(tail, 0) >= 100 and _tag_of(tail) in _WORD_TAGS)
 
 
 def _place_led_names(words: tuple[Word, ...], lex: Lexicon) -> list[tuple[int, int]]:

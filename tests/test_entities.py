@@ -253,3 +253,62 @@ def test_age_group_words_inside_names_and_ranks_in_front() -> None:
         "国家老年疾病临床医学研究中心", "首都医科大学宣武医院", "首都医科大学"]
     text = "是由国家科技部、国家食品药品监督管理总局联合批准的国家级临床医学研究中心"
     assert extract_entities(text).orgs == ["国家科技部", "国家食品药品监督管理总局"]
+
+
+# --- precision: runs of characters that jieba's cut and dictionary show to be words, not names ---------
+
+
+def test_no_name_begins_or_ends_inside_a_word() -> None:
+    # cast-120382: 发展态势 gave 展态势, 路演企业 gave 路演企 (a list "X、Y" cut out of the middle of words).
+    text = ("浙商创投合伙人陈伟民、天鹰资本投资合伙人蒋程雨、航天科工智能机器人副总经理田海峰等"
+            "投资机构及企业代表围绕智能制造领域发展态势、路演企业核心技术及研发能力等方面进行互动交流，"
+            "六十余家国内知名机构的专业投资人和行业专家参加观摩交流。")
+    people = extract_entities(text).people
+    assert "田海峰" in people
+    assert {"展态势", "路演企", "和行业"}.isdisjoint(people)
+    # cast-118018: a list of terms is no list of names.
+    text = "提供高性能超算、云计算、信息系统集成解决方案、计算机软硬件开发及服务为一体的整体解决方案。"
+    assert extract_entities(text).people == []
+
+
+def test_a_name_may_end_where_jieba_glued_it_to_a_following_word() -> None:
+    # bjndd-tradenews-1: jieba cuts 吕/一/平等; 等 follows names.
+    text = "首都医科大学校长尚永丰院士、北京市医院管理局副局长吕一平等出席会议"
+    assert extract_entities(text).people == ["尚永丰", "吕一平"]
+
+
+def test_conjunction_and_preposition_are_not_surnames() -> None:
+    # cast-120382 (和 + 行业专家), cast-107521 (院士和刘明院士), ustclug-2022-04-17-linux-101-3 (向大家).
+    text = ("中国投资协会副会长、股权和创业投资专业委员会会长沈志群在发言中表示，"
+            "六十余家国内知名机构的专业投资人和行业专家参加观摩交流。")
+    assert extract_entities(text).people == ["沈志群"]
+    assert extract_entities("会议学术委员会，中国科学院郝跃院士和刘明院士任学术委员会顾问").people == [
+        "郝跃", "刘明"]
+    assert extract_entities("首先，明宇龙同学向大家介绍了 C 与 C++ 语言在 Linux 上的开发过程。").people == [
+        "明宇龙"]
+
+
+def test_dictionary_words_before_a_title_are_not_names() -> None:
+    # cast-108922: 荣誉 (jieba: nr) before 理事长; cast-438419: 纪委 inside the word 纪委书记.
+    text = ("会议由中国工程院院士、中国科协智能制造学会联合体主席团主席、中国机械工程学会荣誉理事长周济主持，"
+            "中国科协党组成员、书记处书记宋军出席会议并讲话。")
+    assert extract_entities(text).people == ["周济", "宋军"]
+    text = ("开班仪式由市科协党组成员、副主席、机关党委书记孙晓峰主持，"
+            "市科协二级巡视员、秘书长、机关纪委书记张玉山参加")
+    assert extract_entities(text).people == ["孙晓峰", "张玉山"]
+    # twpres-39643: 晉見 (jieba: nr) before 總統.
+    text = "衛生福利部部長石崇良陪同，前來總統府晉見總統，總統府秘書長潘孟安也在座。"
+    assert extract_entities(text).people == ["石崇良", "潘孟安"]
+
+
+def test_a_classifier_after_a_numeral_is_not_a_surname() -> None:
+    # cast-116758: 114余位委员.
+    text = "肝胆病分会114余位委员、青年委员参与到抗疫一线，其中7位支援武汉抗疫一线。"
+    assert extract_entities(text).people == []
+
+
+def test_a_title_inside_a_word_anchors_no_name() -> None:
+    # cast-103554: 大学长江学者 holds no title 学长 (it gave the name 江学者).
+    text = ("辽宁科技大学矿业学院/化工学院副院长、辽宁科技大学长江学者陶东平"
+            "作题为《纳米气泡强化细颗粒浮选理论》的报告")
+    assert "江学者" not in extract_entities(text).people
