@@ -89,18 +89,19 @@ def highlight(text: str, marks: Iterable[str]) -> str:
     return render(text, find_spans(text, marks))
 
 
-def snippet(text: str, marks: Iterable[str], size: int = SNIPPET_CHARS) -> str:
+def snippet(text: str, marks: Iterable[str], size: int = SNIPPET_CHARS, normalized: str | None = None) -> str:
     """About ``size`` characters of ``text`` around its best passage, as HTML with marks.
 
     The best passage is the window of ``size`` characters that covers the most distinct marks (then
     the most marks; the earliest wins ties). The window starts at the beginning of its sentence when
     that is near and ends after a sentence-ending ``。！？；`` when one follows the last mark in it;
     an ``…`` shows where text was cut mid-sentence. Without any mark, the text's opening is used.
+    ``normalized`` is ``normalize(text)`` when the caller has it cached (it must be exactly that).
     """
     if not text:
         return ""
     text = text[:SNIPPET_SCAN_CHARS]
-    norm = normalize(text)
+    norm = normalized[:SNIPPET_SCAN_CHARS] if normalized is not None else normalize(text)
     spans = find_spans(text, marks, norm)
     if spans:
         first, last = _best_window(norm, spans, size)

@@ -81,65 +81,17 @@ def _bm25(snap: Snapshot, reader: IndexReader, word: str, scores: np.ndarray) ->
 def _grams_ids(
     snap: Snapshot, reader: IndexReader, text: str, within: np.ndarray | None = None
 ) -> np.ndarray:
-    """Sorted docnums of the documents containing the Han string ``text`` (any length ≥ 1); with
-    ``within`` (a mask), only those among it (not cached)."""
-    if within is not None and len(text) > 2:
-        return _phrase_ids(snap, reader, text, within)
+    """Sorted docnums of the documents containing the Han string ``text`` (any length ≥ 1), from the
+    generation's in-memory bigram index (:mod:`search.textindex`); with ``within`` (a mask), only
+    those among it (not cached)."""
+    if within is not None:
+        return snap.text.docs_with(text, within)
     key = ("grams", text)
     cached = snap.derived(key)
-    if cached is not None:
-        return cached
-    if len(text) == 1:
-        # One character: it starts a bigram, or ends a Han run (the run-final unigram).
-        # (read around the posting cache: hundreds of rare bigrams would evict the useful lists)
-        terms = snap.expand(reader, "grams", text)
-        lists = [snap.read_uncached(reader, "grams", term).ids for term in terms]
-        ids = np.unique(np.concatenate(lists)) if lists else np.zeros(0, dtype=np.int32)
-    elif len(text) == 2:
-        ids = snap.postings(reader, "grams", text).ids
-    else:
-        ids = _phrase_ids(snap, reader, text)
-    snap.remember(key, ids)
-    return ids
-
-
-def _phrase_ids(
-    snap: Snapshot, reader: IndexReader, text: str, within: np.ndarray | None = None
-) -> np.ndarray:
-    # Bigrams at offsets 0, 2, 4 … and the last one cover every character; their positions (character
-    # offsets) must line up, so the phrase occurs contiguously.
-    n = len(text)
-    offsets = sorted(set(range(0, n - 1, 2)) | {n - 2})
-    posts = [(off, snap.postings(reader, "grams", text[off : off + 2])) for off in offsets]
-    if any(not p.df for _, p in posts):
-        return np.zeros(0, dtype=np.int32)
-    candidates = posts[0][1].ids
-    if within is not None:
-        candidates = candidates[within[candidates]]
-    for _, post in sorted(posts[1:], key=lambda item: item[1].df):
-        candidates = np.intersect1d(candidates, post.ids, assume_unique=True)
-        if not candidates.size:
-            return candidates
-    # A document having the string as a word (or a sub-word) of title/body contains it: no positions
-    # to check there.
-    known = np.union1d(snap.postings(reader, "title", text).ids, snap.postings(reader, "body", text).ids)
-    sure = np.intersect1d(candidates, known, assume_unique=True)
-    candidates = np.setdiff1d(candidates, sure, assume_unique=True)
-    fmt = reader.schema["grams"].format
-    decode = fmt.decode_positions
-    indexes = [(off, np.searchsorted(post.ids, candidates), post.values) for off, post in posts]
-    found: list[int] = []
-    for i, docnum in enumerate(candidates.tolist()):
-        starts: set[int] | None = None
-        for off, idx, values in indexes:
-            assert values is not None
-            here = {p - off for p in decode(values[idx[i]])}
-            starts = here if starts is None else starts & here
-            if not starts:
-                break
-        if starts:
-            found.append(docnum)
-    return np.union1d(sure, np.asarray(found, dtype=np.int32)).astype(np.int32)
+    if cached is None:
+        cached = snap.text.docs_with(text)
+        snap.remember(key, cached)
+    return cached
 
 
 def _latin_terms(snap: Snapshot, reader: IndexReader, piece: Piece) -> list[str]:
@@ -181,9 +133,31 @@ def piece_mask(snap: Snapshot, reader: IndexReader, piece: Piece) -> np.ndarray:
     return mask
 
 
-def _piece_match(snap: Snapshot, reader: IndexReader, piece: Piece) -> tuple[np.ndarray, np.ndarray]:
-    """Mask and score of one piece: BM25F of its whole words, at least a fragment score."""
-    pmask = piece_mask(snap, reader, piece)
+#: A Latin fragment is checked in the texts of at most this many candidates instead of expanding it.
+VERIFY_MAX_CANDIDATES = 3000
+
+
+def _piece_match(
+    snap: Snapshot, reader: IndexReader, piece: Piece, within: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mask and score of one piece: BM25F of its whole words, at least a fragment score.
+
+    ``within`` (the documents the term's other pieces already allow) lets a Latin fragment (``1`` cut
+    from ``2021``) be looked for in a few cached texts rather than expanded to every vocabulary word
+    ending with it; the mask is then only exact inside ``within``, and the caller falls back to
+    :func:`piece_mask` when nothing is left."""
+    if (
+        within is not None
+        and piece.kind == "latin"
+        and piece.edge != "exact"
+        and int(within.sum()) <= VERIFY_MAX_CANDIDATES
+    ):
+        pmask = np.zeros(snap.size, dtype=bool)
+        pmask[snap.text.docs_containing(piece.text, within)] = True
+        if not pmask.any():
+            pmask = piece_mask(snap, reader, piece)
+    else:
+        pmask = piece_mask(snap, reader, piece)
     whole = np.zeros(snap.size, dtype=np.float32)
     for word in piece.words if len(piece.words) == 1 else (piece.text,):
         _bm25(snap, reader, word, whole)
@@ -275,8 +249,9 @@ def match_query(
         plans.extend(group_plans)
         if len(group_plans) == 1 and not group_plans[0].term.phrase:
             within = snap.live.copy()
-            for piece in group_plans[0].pieces:
-                clauses.append(_piece_match(snap, reader, piece))
+            # Han pieces first: they narrow the candidates a Latin fragment is then checked among.
+            for piece in sorted(group_plans[0].pieces, key=lambda p: p.kind != "han"):
+                clauses.append(_piece_match(snap, reader, piece, within if clauses else None))
                 within &= clauses[-1][0]
             _phrase_bonus(snap, reader, group_plans[0], bonus, within)
         elif group_plans:

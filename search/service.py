@@ -107,7 +107,13 @@ def run_search(source: SearchSource, request: SearchRequest) -> SearchResponse:
         page_docs = ranked[(request.page - 1) * request.per_page : stop].tolist()
         marks = tuple(sorted({m for plan in match.plans for m in plan.marks}, key=lambda m: (-len(m), m)))
         hits = tuple(
-            _hit(searcher.stored_fields(docnum), marks, float(match.scores[docnum]), request.snippet_chars)
+            _hit(
+                searcher.stored_fields(docnum),
+                marks,
+                float(match.scores[docnum]),
+                request.snippet_chars,
+                snap.text.texts[docnum],
+            )
             for docnum in page_docs
         )
         suggestion = suggest(snap, reader, parsed, lexicon, total) if parsed.groups else None
@@ -126,14 +132,19 @@ def run_search(source: SearchSource, request: SearchRequest) -> SearchResponse:
     )
 
 
-def _hit(fields: dict[str, Any], marks: tuple[str, ...], score: float, size: int) -> Hit:
+def _hit(fields: dict[str, Any], marks: tuple[str, ...], score: float, size: int, normalized: str) -> Hit:
+    """A result with highlights; ``normalized`` is the document's cached normalized grams text
+    (``title + "\\n" + body``), so the snippet does not normalize the body again."""
     title = str(fields.get("title") or "")
     body = str(fields.get("body") or "")
+    norm_body: str | None = normalized[len(title) + 1 :]
+    if len(norm_body) != len(body):  # not the text this snapshot read (cannot happen within a generation)
+        norm_body = None
     return Hit(
         id=str(fields.get("id")),
         title=title,
         title_html=highlight(title, marks),
-        snippet_html=snippet(body, marks, size),
+        snippet_html=snippet(body, marks, size, norm_body),
         url=fields.get("url") or None,
         date=fields.get("date") or None,
         source=fields.get("source") or None,

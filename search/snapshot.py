@@ -27,6 +27,7 @@ from whoosh.reading import IndexReader
 from .normalize import normalize
 from .query import raw_key, title_key
 from .schema import FACET_FIELDS
+from .textindex import TextIndex
 
 __all__ = ["Postings", "FacetColumn", "Snapshot", "snapshot_for", "BM25_B", "BM25_K1"]
 
@@ -112,6 +113,9 @@ class Snapshot:
         self._derived: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._latin_vocab: tuple[str, ...] | None = None
         self._titles: dict[int, tuple[str, str]] = {}
+        # Substring matching and highlighting read these instead of the grams postings (whose
+        # decoding dominated query time); built here, once per generation, not on a first query.
+        self.text = TextIndex.from_reader(reader)
 
     def title_keys(self, docnum: int, load: Callable[[int], str]) -> tuple[str, str]:
         """The comparable keys of a document's title, normalized and as written (``load`` reads the
