@@ -621,7 +621,9 @@ def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str) -> list[tuple
                 else:
                     # jieba's ns tag is noisy (维度, 嘉宾): trust it with a place ending or after 在/赴/到.
                     before = norm[word.start - 1] if word.start else ""
-                    if (text[-1] in _PLACE_FINAL_CHARS or before in _PLACE_BEFORE
+                    if _common_geo_word(text):
+                        pass
+                    elif (text[-1] in _PLACE_FINAL_CHARS or before in _PLACE_BEFORE
                             or norm.startswith(_SITE_WORDS, word.end)):
                         spans.append((word.start, word.end))
                 continue
@@ -646,6 +648,21 @@ _SITE_WORDS = ("革命旧址", "旧址", "遗址", "故居")
 _SLOGANS = {"健康", "美丽", "数字", "平安", "法治", "科创", "智慧", "创新", "网络", "质量", "交通", "体育",
             "文化", "教育", "制造", "航天", "书香"}
 _EVENT_WORDS = {"科技周", "科技节", "论坛", "峰会", "博览会", "国际电影节", "马拉松", "科技馆"}
+
+
+# Generic nouns jieba tags ns, which name no place: a common word + 地区/城市 (偏远地区, 港口城市, not
+# 东北地区, 邹城市), and two generic geographic characters (城镇, 江河, 海岛, 山村).
+_GENERIC_GEO_TAILS = ("地区", "城市")
+_COMMON_WORD_TAGS = {"a", "n", "r", "v", "d", "vn", "b"}
+_GENERIC_GEO_CHARS = set("城镇市乡村山河江湖海岛港湾洋都川峰岭")
+
+
+def _common_geo_word(text: str) -> bool:
+    """Whether a word jieba tags ``ns`` (and the lexicon does not know) is a common noun, not a name."""
+    tail = next((t for t in _GENERIC_GEO_TAILS if text.endswith(t)), None)
+    if tail is not None and len(text) > len(tail):
+        return _tag_of(text[: -len(tail)]) in _COMMON_WORD_TAGS
+    return len(text) == 2 and text[0] in _GENERIC_GEO_CHARS and text[1] in _GENERIC_GEO_CHARS
 
 
 def _small_place_word(text: str, tag: str) -> bool:

@@ -312,3 +312,10 @@ def test_a_title_inside_a_word_anchors_no_name() -> None:
     text = ("辽宁科技大学矿业学院/化工学院副院长、辽宁科技大学长江学者陶东平"
             "作题为《纳米气泡强化细颗粒浮选理论》的报告")
     assert "江学者" not in extract_entities(text).people
+
+
+def test_generic_geographic_nouns_are_not_places() -> None:
+    # cast-112377: 城镇 (jieba: ns) is a common noun; cast-113121: a region + 地区 is still a place.
+    text = "下功夫做好距离城镇社区居民、农民群众“最后一公里”的科普服务"
+    assert extract_entities(text).places == []
+    assert "东北地区" in extract_entities("朱怀平教授团队以及东北地区部分生物数学学者").places
