@@ -137,9 +137,9 @@ def _hit(fields: dict[str, Any], marks: tuple[str, ...], score: float, size: int
     (``title + "\\n" + body``), so the snippet does not normalize the body again."""
     title = str(fields.get("title") or "")
     body = str(fields.get("body") or "")
-    norm_body: str | None = normalized[len(title) + 1 :]
-    if len(norm_body) != len(body):  # not the text this snapshot read (cannot happen within a generation)
-        norm_body = None
+    cached = normalized[len(title) + 1 :]
+    # (a length mismatch would mean another text than this snapshot read: normalize it again)
+    norm_body = cached if len(cached) == len(body) else None
     return Hit(
         id=str(fields.get("id")),
         title=title,
