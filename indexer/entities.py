@@ -611,7 +611,8 @@ def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str) -> list[tuple
             if nxt is not None and nxt.text in _EVENT_WORDS:
                 continue  # 北京科技周: a place inside an event's name
             if nxt is not None and nxt.text in _TITLE_SET and nxt.text[0] in "省市县区":
-                spans.append((word.start, word.end + 1))  # 新竹县长 → 新竹县 (a title is not a name)
+                # 新竹县长 → 新竹县 (a title is not a name); 江苏省省长 → 江苏省, not 江苏省省.
+                spans.append((word.start, word.end + (text[-1] != nxt.text[0])))
                 continue
             if kind is None:
                 for tail in _PLACE_TAILS:

@@ -319,3 +319,9 @@ def test_generic_geographic_nouns_are_not_places() -> None:
     text = "下功夫做好距离城镇社区居民、农民群众“最后一公里”的科普服务"
     assert extract_entities(text).places == []
     assert "东北地区" in extract_entities("朱怀平教授团队以及东北地区部分生物数学学者").places
+
+
+def test_place_before_a_title_that_repeats_its_suffix() -> None:
+    # cast-74672: 江苏省省长 names 江苏省 (canonical 江苏), not 江苏省省; cast-101582: 仙桃市市长.
+    assert extract_entities("江苏省省委书记娄勤俭，江苏省省长吴政隆").places == ["江苏"]
+    assert extract_entities("仙桃市市长余珂为仙桃市科技志愿服务队授旗").places == ["仙桃市"]
