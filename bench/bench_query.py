@@ -111,6 +111,18 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
+def rss_anon_mb() -> float:
+    """Anonymous resident memory of this process (MB): the snapshot's arrays and texts, without the
+    index files Whoosh maps (those pages are the page cache's, shared between processes)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def bench_huixun(queries: list[tuple[str, str]]) -> dict[str, Any]:
     from search.models import SearchRequest
     from search.service import run_search
@@ -119,9 +131,11 @@ def bench_huixun(queries: list[tuple[str, str]]) -> dict[str, Any]:
 
     ix = IndexStore(INDEX).open()
     with ix.searcher() as searcher:
+        rss_before = rss_anon_mb()
         started = time.perf_counter()
         snapshot_for(searcher.reader())
         load_s = time.perf_counter() - started
+        snapshot_mb = rss_anon_mb() - rss_before
         run_search(searcher, SearchRequest.create("预热"))  # jieba and OpenCC initialized
         cold: list[float] = []
         by_kind: dict[str, list[float]] = {}
@@ -142,6 +156,7 @@ def bench_huixun(queries: list[tuple[str, str]]) -> dict[str, Any]:
     return {
         "documents": documents,
         "snapshot_load_s": round(load_s, 2),
+        "snapshot_mb": round(snapshot_mb, 1),
         "cold": percentiles(cold),
         "warm": percentiles(warm),
         "by_kind": {k: percentiles(v) for k, v in by_kind.items()},
@@ -217,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(queries)} queries ({args.per_kind} each: word, words, substring, title, traditional), "
         f"seed {args.seed}.",
         f"huixun index: {huixun['documents']} documents; per-generation arrays loaded in "
-        f"{huixun['snapshot_load_s']} s before timing; {huixun['zero_results']} queries found nothing.",
+        f"{huixun['snapshot_load_s']} s before timing (+{huixun['snapshot_mb']} MB anonymous memory); "
+        f"{huixun['zero_results']} queries found nothing. Load average: {os.getloadavg()[0]:.2f}.",
         "",
         "| engine | documents | p50 ms | p99 ms | mean ms |",
         "|---|---:|---:|---:|---:|",
