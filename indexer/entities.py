@@ -86,7 +86,8 @@ _TITLES = (
     "主任委员", "副主任委员", "首席科学家", "首席", "教练", "选手", "候选人", "医师", "主治医师", "ceo",
     "cto", "cfo", "cio", "航天员", "科学家", "得主", "获得者", "次长", "导师", "立委", "董事", "总干事",
     "副总编辑", "总编辑", "编辑", "作者", "译者", "指导员", "辅导员", "班主任", "审计长", "检察长",
-    "院长助理", "国策顾问", "顾问", "副召集人", "召集人",
+    "院长助理", "国策顾问", "顾问", "副召集人", "召集人", "议长", "副议长", "总司令", "副总司令", "司令",
+    "副司令", "司令员",
 )
 _TITLE_SET = set(_TITLES)
 
@@ -895,7 +896,8 @@ def _name_fits_words(
     if word.end < end and len(word.text) >= 2:
         tag = _tag_of(word.text)
         common_noun = tag == "n" and first in _COMMON_SURNAMES  # 王家 in 王家耀
-        if tag in _WORD_TAGS and freq.get(word.text, 0) > 0 and not common_noun:
+        rare = freq.get(word.text, 0) < 10 or word.text in _COMPOUND_SURNAMES  # 季连 in 季连成, 司徒文
+        if tag in _WORD_TAGS and not rare and not common_noun:
             return False
     if word.end != end or freq.get(name, 0) == 0:
         return True

@@ -325,3 +325,11 @@ def test_place_before_a_title_that_repeats_its_suffix() -> None:
     # cast-74672: 江苏省省长 names 江苏省 (canonical 江苏), not 江苏省省; cast-101582: 仙桃市市长.
     assert extract_entities("江苏省省委书记娄勤俭，江苏省省长吴政隆").places == ["江苏"]
     assert extract_entities("仙桃市市长余珂为仙桃市科技志愿服务队授旗").places == ["仙桃市"]
+
+
+def test_speaker_is_a_title_and_a_party_branch_is_no_name() -> None:
+    # chinatimes-60d3e2f8f3: 議長 is a title; 黨部 (a dictionary noun) before 主委 is no name.
+    text = "國民黨苗栗縣黨部前主委林祥川因健康因素請辭，由苗栗縣議會議長鍾東錦接任黨部主委"
+    people = extract_entities(text).people
+    assert "钟东锦" in people
+    assert "党部" not in people
