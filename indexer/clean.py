@@ -9,7 +9,13 @@ characters or replaces a match by something no longer than itself:
 3. pinyin annotations left by flattened ``<ruby>`` markup deleted (see below);
 4. lines of site chrome deleted: ``打印本页``, ``关闭窗口``, ``【字体：大 中 小】``, share buttons
    (``分享到：微信 微博 QQ空间``), ``返回顶部``, and ICP / 公网安备 / copyright footer lines;
-5. whitespace: spaces, tabs, no-break and ideographic spaces at the start and end of a line dropped, runs
+5. image and attachment file names left by flattened ``<img>``/``<a>`` markup, glued to the text
+   (``微信图片_20200212160058.png天津师范大学…``, ``348384d9…a1.jpg人社部…``, ``image002.jpg``,
+   ``http://…/s465f….jpg``, ``导览图截图.jpg``) deleted: a Latin/digit token (a URL path too), or a
+   ``微信图片_``/``QQ图片``/``截图`` name, ending in an image, office or PDF extension; of a Han file name
+   only the extension (``北京移动.jpg该项目`` → ``北京移动该项目``). A file name in quotes
+   (``“…通知-20171105.pdf”``) is the author's text and stays;
+6. whitespace: spaces, tabs, no-break and ideographic spaces at the start and end of a line dropped, runs
    inside a line → one space; blank lines dropped (paragraphs are separated by one ``\\n``, as in the
    corpus); leading and trailing whitespace of the whole text dropped.
 
@@ -106,6 +112,16 @@ _FOOTER_LINE_RE = re.compile(
     r"(?m)^[^\n]*(?:ICP[备備证證]|ICP[ ]?\d{6,}|公[网網]安[备備])[^\n]*$\n?"
     r"|^[ \t]*(?:Copyright|COPYRIGHT|©|\(c\)|版[权權]所有)[^\n]{0,120}$\n?"
     r"|^[ \t]*[【\[]?[上下]一[篇条條][】\]]?[ \t]*[:：][^\n]{0,80}$\n?"
+)
+
+# A file name: an ASCII token (not glued to a longer ASCII run on its left) or a screenshot/photo name,
+# with a file extension, not followed by more ASCII letters or digits nor by a closing quote.
+_FILE_EXT = r"\.(?:png|jpe?g|gif|bmp|webp|tiff?|docx?|xlsx?|pptx?|pdf|zip|rar)"
+_FILE_NAME_RE = re.compile(
+    rf"(?:(?:微信|QQ)?(?:图片|圖片|截图|截圖)_?[A-Za-z0-9_-]*(?:副本)?"
+    rf"|(?<![A-Za-z0-9_./:%-])[A-Za-z0-9_./:%-]*[A-Za-z0-9]|(?<={_HAN})){_FILE_EXT}"
+    r"(?![A-Za-z0-9]*[A-Za-z])(?![”」』\"'])",
+    re.IGNORECASE,
 )
 
 _SPACE = "[ \t\u00a0\u3000\u2002\u2003\u2009]"
@@ -305,6 +321,7 @@ _PASSES_BEFORE: tuple[_Pass, ...] = (
 _PASSES_AFTER: tuple[_Pass, ...] = (
     (_CHROME_LINE_RE, _dropped_line, ""),
     (_FOOTER_LINE_RE, _dropped_line, "ICP公©Cc版篇条條"),
+    (_FILE_NAME_RE, "", "."),
     (_LINE_EDGE_RE, "", ""),
     (_SPACE_RUN_RE, " ", ""),
     (_BLANK_LINES_RE, lambda m: "" if m.start() == 0 or m.end() == len(m.string) else "\n", "\n"),

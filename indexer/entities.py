@@ -60,6 +60,12 @@ _ORG_STOP = {
     "宴会", "晚会", "例会", "峰会", "盛会", "博览会", "研讨会", "座谈会", "报告会", "运动会", "展览会",
     "科研院所", "院所", "高等院校", "科研机构", "人民政府", "公立医院", "民营医院", "私立医院", "综合医院",
     "专科医院", "三甲医院", "定点医院", "中医院", "附属医院", "医学院", "总医院",
+    # Bare generic heads and types (guidelines §4: types of organizations, departments without a parent).
+    "联合会", "联合体", "同业公会", "非政府", "新政府", "联合政府", "地方政府", "外国政府", "各级政府",
+    "中心医院", "儿童医院", "卫生院", "医学研究中心", "国家重点实验室", "国际合作研究中心",
+    "产业技术研究院", "国家技术创新中心", "国家临床医学研究中心", "国家区域医疗中心", "地方法院",
+    "上市公司", "国际部", "调宣部", "学会部", "科普部", "福利部", "宣传部", "组织部", "统战部", "办公厅",
+    "科创中心", "跨部会", "中央部会", "公共场所", "音乐厅", "新格局",
 }
 # Words ending in 会 that are meetings, not organizations.
 _MEETING_TAIL = ("大会", "全会", "年会", "会议", "峰会", "研讨会", "座谈会", "报告会", "论坛", "晚会",
@@ -216,12 +222,18 @@ _NAME_PART_TAGS = {"n", "nz", "ns", "nt", "nr", "nrt", "nrfg", "vn", "j", "l", "
                    "s", "i", "a", "f", "m"}
 _BREAK_CHARS = set("由在和与及的等是为了向对将并到同暨原该本我其"
     "这那各从于以把被给让而或又也都就还已曾再共来去"
-                   "上下中内外前后时年月日个位名届次多余经即如今请据至自当随家地着")
+                   "上下中内外前后时年月日个位名届次多余经即如今请据至自当随家地着"
+                   "才亦仍却便必只不没未很更最太称说要需应可跟用好")
 _BREAK_WORDS = {"主办", "承办", "协办", "指导", "联合", "支持", "举办", "召开", "成立", "参加", "出席",
                 "包括", "以及",
                 "有关", "相关", "全体", "来自", "代表", "各级", "所属", "下属", "直属", "位于", "来到",
                 "依托",
-                "全国", "组织", "会同", "牵头", "通过", "依托于", "隶属", "作为", "担任", "当选", "获得"}
+                "全国", "组织", "会同", "牵头", "通过", "依托于", "隶属", "作为", "担任", "当选", "获得",
+                # Quantifiers and scopes: 吉林全省科协, 部分企业科协, 2020年度省科协 are no names.
+                "全省", "全市", "全县", "全区", "部分", "年度", "街镇", "各市县", "各县市", "设区市", "跟著"}
+# Words that begin a verb phrase, not a name (充分发挥好学会, 进一步提高省级学会, 利用自治区科协).
+_VERBAL_PREFIXES = ("充分", "进一步", "发挥", "利用", "动员", "鼓励", "号召", "搭建", "举全", "感谢",
+                    "特别感谢", "宣读", "领导", "举行", "打击", "援引", "欢庆", "落到", "落实", "贯彻")
 
 
 def _org_head(words: tuple[Word, ...], i: int, norm: str) -> int:
@@ -253,15 +265,49 @@ def _org_head(words: tuple[Word, ...], i: int, norm: str) -> int:
     if text.endswith(_ORG_SUFFIXES):
         return 1
     if n > 2 and _tag(word) == "nt" and text[-1] in _ORG_HEAD_CHARS:
-        return 1  # jieba's nt alone is noisy (最新进展, 信息科学): trusted with an organization head
+        # jieba's nt alone is noisy (最新进展, 信息科学): trusted with an organization head, but not on
+        # a common word ending in one (中美关系, 新格局, 公共场所, 音乐厅).
+        return 0 if text.endswith(_COMMON_HEAD_WORDS) else 1
     if n == 1:
         if text == "所" and norm.startswith(_SUO_VERBS, word.end):
             return 0  # "5G所能发挥的作用": 所 + verb is the particle, not an institute
-        ok = text in _ORG_HEAD_CHARS and i > 0 and _is_name_part(words[i - 1], word.start)
-        return 1 if ok else 0
-    if (text[-1] in _SUBUNIT_CHARS or text.endswith(_SUBUNIT_SUFFIXES)) and text not in _NOT_SUBUNIT:
+        if i == 0 or text not in _ORG_HEAD_CHARS or not _is_name_part(words[i - 1], word.start):
+            return 0
+        return 0 if _function_head(words, i) else 1
+    if (text[-1] in _SUBUNIT_CHARS or text.endswith(_SUBUNIT_SUFFIXES)) and text not in _NOT_SUBUNIT and (
+            not text.endswith("干部")):
         return 2 if _tag(word) in ("n", "nz", "nt", "j", "l") else 0
     return 0
+
+
+# Single-character heads that are also function words: modal 会 (台湾会继续), particle 所 (政府所推动),
+# copula 系 (美国系…), 处/办 of places; they are no head after a place or before a verb or adverb.
+_FUNCTION_HEADS = set("会所系处办厅")
+_MODAL_HEADS = set("会所系处")
+_VERB_TAGS = {"v", "vd", "d", "ad"}
+# Common words that end in a head character (关系, 格局, 场所 …), never an organization on their own.
+_COMMON_HEAD_WORDS = ("关系", "格局", "场所", "音乐厅", "大厅", "报告厅", "会议厅", "新局")
+
+
+def _function_head(words: tuple[Word, ...], i: int) -> bool:
+    """Whether the single-character head ``words[i]`` is a function word here: 会 "will" (台湾会继续),
+    所 before a verb (中华民国政府所推动), 系 "is" (中华民国系…), or a head right after a place or a
+    person's name (澄清湖办, 李应元会); 会 and 系 also after a single character (件才会, 韩系)."""
+    word, prev = words[i], words[i - 1]
+    if word.text not in _FUNCTION_HEADS:
+        return False
+    nxt = words[i + 1] if i + 1 < len(words) else None
+    if word.text == "会" and prev.text.endswith(("学", "协")):
+        return False  # 学会 cut 兽医学/会, 心理学/会
+    verbs = _VERB_TAGS | {"p", "zg"} if word.text == "会" else _VERB_TAGS  # 王小琪会根据…, 江启臣会选
+    if word.text in _MODAL_HEADS and nxt is not None and nxt.start == word.end and nxt.han and (
+        _tag(nxt) in verbs or nxt.text in _PREDICATES
+    ):
+        return True
+    if not prev.han or len(prev.text) == 1 and word.text == "系":
+        return True
+    return _lexicon().types.get(prev.text) in ("place", "person") or _tag(prev) in (
+        "ns", "nr", "nrfg", "nrt", "r")
 
 
 # Heads after which a profession is part of the name (记者编辑协会); not 办公室 (局长办公室).
@@ -306,7 +352,7 @@ def _is_name_part(word: Word, expected_end: int, after: Word | None = None) -> b
     if text in _TITLE_SET:
         # A profession inside a name, right before its head or another such word (北京科技记者编辑协会).
         return after is not None and after.text.endswith(_PROFESSION_HEADS + _TITLES)
-    if text in _BREAK_WORDS:
+    if text in _BREAK_WORDS or text in _PREDICATES or text.startswith(_VERBAL_PREFIXES):
         return False
     if not word.han:
         return bool(_LATIN_RE.search(text)) or text.isdigit() and len(text) <= 2
@@ -351,6 +397,7 @@ _PREDICATES = {
     "支持", "发挥", "组成", "获批", "授予", "授牌", "揭牌", "挂牌", "启动", "依托", "成立", "带领",
     "收到", "响应", "协调", "筹建", "动员", "贯彻", "指派", "传出", "接见", "会见", "致电", "致信", "联合",
     "邀请", "委托", "批准", "发布", "举办", "主办", "承办", "协办", "召开", "组织", "深入", "迅速", "全面",
+    "举行", "感谢", "宣读", "配合", "整合", "主导", "欣见", "打击", "援引", "欢庆",
 }
 
 
@@ -462,6 +509,8 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...]) -> list[tuple[int,
                 continue  # "this city's" (市工程师协会)
             if i - j < 2 and not _named_institution(words, j, i):
                 continue  # too short to be a descriptive name
+            if i - j >= 2 and not _descriptive_words(words, j, i):
+                continue
         elif words[starter].han or starter == j:
             j = starter
         else:
@@ -475,6 +524,8 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...]) -> list[tuple[int,
         if starter is None and j > 0 and company and _is_brand(words, j, norm):
             j -= 1  # a company's brand name, which jieba takes for a person's (博世汽车部件（苏州）有限公司)
         start = words[j].start
+        if _local_generic(words, j, word.end, norm):
+            continue  # 市法医学会, 省药学会: "this city's" society (guidelines §4)
         if quoted is not None:
             start, starter = quoted, j
         # "第40届…组委会": an ordinal in front belongs to the name of an organizing committee.
@@ -496,6 +547,45 @@ _DISTINCT_TAGS = {"ns", "nr", "nrt", "nrfg", "nz", "j", "nt"}
 # Names in front of an institution head that are types, not names (师范大学, 中医院).
 _GENERIC_MODIFIERS = {"师范", "中医", "西医", "中西医", "友谊", "同仁", "人民", "职业", "专科", "工业",
                       "农业"}
+
+
+_LOCAL_DEICTIC = {"市", "省", "区", "县"}
+
+
+def _local_generic(words: tuple[Word, ...], j: int, end: int, norm: str) -> bool:
+    """Whether the name ``words[j].start:end`` follows a lone 市/省/区/县 ("this city's", not the end of a
+    place name such as 伊通/县) and is a short generic society or body (市法医学会, 省药学会)."""
+    if j == 0 or words[j - 1].end != words[j].start or words[j - 1].text not in _LOCAL_DEICTIC:
+        return False
+    before = words[j - 2] if j > 1 else None
+    if before is not None and before.end == words[j - 1].start and before.han:
+        return False
+    return end - words[j].start <= 4
+
+
+_DESCRIPTIVE_TAGS = {"n", "nz", "vn", "j", "nt", "eng", "x", "l", "b", "an", "ng", "s"}
+
+
+def _descriptive_words(words: tuple[Word, ...], j: int, i: int) -> bool:
+    """Whether ``words[j:i]``, with no word that can begin a name, make a descriptive name in front of
+    the head ``words[i]`` (车载信息服务产业应用联盟, 防控工作领导小组, 广汽研究院 cut 广/汽): it does
+    not begin with a classifier, pronoun or other function character (2010 级物理学院, 任学术委员会
+    顾问), nor with a verb character right after a verb (开展抗疫科研学会号召…)."""
+    for k in range(j, i):
+        # 调研省科技馆: "the province's" inside a phrase; not the suffix of a place jieba cut off (伊通/县).
+        if words[k].text in _LOCAL_DEICTIC and (
+            k == j or len(words[k - 1].text) < 2 or _tag(words[k - 1]) in ("v", "vn", "d", "p")
+        ):
+            return False
+    first = words[j]
+    if not first.han:
+        return True
+    tag = _tag(first)
+    if len(first.text) > 1:
+        return tag in _DESCRIPTIVE_TAGS or tag in ("a", "v", "nr", "nrt", "nrfg", "ns", "t")
+    if tag in ("r", "p", "c", "u", "uj", "ul", "d", "q", "f", "vd", "ad"):
+        return False
+    return not (tag == "v" and j > 0 and words[j - 1].end == first.start and _tag(words[j - 1]) == "v")
 
 
 def _institution_word(text: str) -> bool:
@@ -563,9 +653,14 @@ def _is_brand(words: tuple[Word, ...], j: int, norm: str) -> bool:
 def _acceptable_org(name: str, head: str) -> bool:
     if name in _ORG_STOP or len(name) < 3:
         return False
+    if _COUNTED_RE.search(name) or any(w in name for w in _SITE_PARTS):
+        return False  # 影视动漫视频12部, 台湾已有26所大学; 宣武医院教学楼3层西厅
+    lexicon_org = _lexicon().types.get(name) == "org"
     prefix = name[: len(name) - len(head)]
     if not prefix.strip():
-        return pos_tag(name) == "nt" or _lexicon().types.get(name) == "org" or _institution_word(name)
+        if not lexicon_org and len(name) == 3 and name[-1] in _BARE_UNIT_CHARS:
+            return False  # a department type without its parent (卫生局, 财务处, 卫生署, guidelines §4)
+        return pos_tag(name) == "nt" or lexicon_org or _institution_word(name)
     if len(prefix) == 1 and prefix in _DEICTIC:
         return False
     if re.match(f"{_HAN}{{1,2}}级", name):
@@ -575,6 +670,18 @@ def _acceptable_org(name: str, head: str) -> bool:
         return False
     return prefix not in _GENERIC_PREFIXES
 
+
+# A count inside a name (26所大学, 12部, 5处) is a quantity, not a name part; an ordinal unit at the very
+# end (一院15所) may be one.
+_COUNTED_RE = re.compile(
+    r"[0-9]+[所处部席家个名位座项](?=.)|[0-9]+[处部席]$"
+    # Numbered slogans (一国一中心, 六站一中心, 百城千会, 科技三会).
+    r"|[一二三四五六七八九十百千万两].[一二三四五六七八九十百千万两]|[一二三四五六七八九十两]会$"
+)
+# Parts of buildings and rooms: a site, not an organization (guidelines §4, buildings are nothing).
+_SITE_PARTS = ("楼", "层", "号院", "教室", "会议室", "报告厅", "大厅")
+# Department heads that, alone after a two-character field, are a generic department (卫生局, 财务处).
+_BARE_UNIT_CHARS = set("局处厅署科所办室")
 
 _GENERIC_PREFIXES = {"全国", "地方", "各级", "有关", "相关", "各", "各区", "政府相关", "全体", "各省", "本",
                      "该", "我",
@@ -887,6 +994,9 @@ def _name_fits_words(
         return False
     if first in _PREP_SURNAMES and len(rest) >= 2 and freq.get(rest, 0) > 0:
         return False
+    if first == "任" and len(rest) >= 2 and freq.get(rest, 0) > 0 and start > 0 and _is_han_char(
+            norm[start - 1]):
+        return False  # 任 "serve as" after a name or title (刘明院士任学术委员会顾问); not 。任飞翔认为
     word = cut.at.get(start)
     if word is None:
         return True

@@ -136,8 +136,39 @@ def test_entities_decoded_and_lines_of_text_kept() -> None:
     assert clean_text(text).text == text
 
 
-def test_fixture_corpus_is_already_clean() -> None:
-    # The 400 demo documents have no residue: cleaning must not change a character of them.
+# Independent of indexer.clean: the image and PDF file names the 400 demo documents hold (flattened markup).
+IMAGE_NAME = re.compile(
+    r"(?:微信图片_|微信圖片_|QQ图片|截图)?[0-9a-zA-Z_/:.-]*(?:副本)?\.(?:jpg|png|pdf)(?!”)"
+)
+
+
+def test_fixture_corpus_is_clean_but_for_image_file_names() -> None:
+    # The 400 demo documents have no other residue: cleaning deletes the file names and nothing else.
+    changed = 0
     for line in FIXTURES.read_text(encoding="utf-8").splitlines():
         body = json.loads(line)["body"]
-        assert clean_text(body).text == body.strip()
+        cleaned = clean_text(body)
+        expected = re.sub(" {2,}", " ", IMAGE_NAME.sub("", body)).strip()
+        assert cleaned.text == expected
+        assert all(body[o] == c for o, c in zip(cleaned.offsets, cleaned.text, strict=True))
+        changed += cleaned.text != body.strip()
+    assert changed == 24
+
+
+def test_image_and_attachment_file_names_glued_to_text() -> None:
+    # cast-111844: a WeChat image name glued to the next sentence would make an organization name.
+    body = next(json.loads(line)["body"] for line in FIXTURES.read_text(encoding="utf-8").splitlines()
+                if json.loads(line)["id"] == "cast-111844")
+    cleaned = clean_text(body)
+    assert "知识点。天津师范大学副校长、天津市心理学会理事长白学军" in cleaned.text
+    i = cleaned.text.index("天津师范大学")
+    assert cleaned.offset(i) == body.index("微信图片_20200212160058.png天津师范大学") + len(
+        "微信图片_20200212160058.png")
+    assert clean_text("带队。image002.jpg2月25日，徐延豪").text == "带队。2月25日，徐延豪"
+    assert clean_text("会议。348384d9849c88a7f597017f70f04a1.jpg人社部").text == "会议。人社部"
+    assert clean_text("实效。http://www.zast.org.cn/picture/0/s46.jpg自疫情").text == "实效。自疫情"
+    assert clean_text("附件：apply_form.docx。").text == "附件：。"
+    # Kept: a file name quoted by the author, a domain, a version number, an extension inside a word.
+    for text in ("见“第三轮通知-20171105.pdf”。", "访问 www.ustc.edu.cn 了解", "Python 3.11 发布",
+                 "文件 a.pdfx 不是"):
+        assert clean_text(text).text == text
