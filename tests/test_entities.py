@@ -333,3 +333,52 @@ def test_speaker_is_a_title_and_a_party_branch_is_no_name() -> None:
     people = extract_entities(text).people
     assert "钟东锦" in people
     assert "党部" not in people
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # cast-70796, cast-446815: a verb phrase before a head is no name (充分发挥好学会的作用).
+        ("四是创新服务方式，充分发挥好学会的“桥梁”和“纽带”作用", "充分发挥好学会"),
+        ("依托“三长一家”，充分发挥基层科协组织号召力和动员力", "充分发挥基层科协"),
+        # cast-113120: the society is the subject of the next clause (…科研。学会号召…, no stop written).
+        ("鼓励开展抗疫科研学会号召广大畜牧兽医科技工作者", "抗疫科研学会"),
+        # ustclug-2013-04-29-lug: a cohort (2010 级) is no organization.
+        ("大家一致推选 2010 级物理学院的张光宇同学担任会长", "级物理学院"),
+        # cast-116448: 领导 and 调研 are no name parts.
+        ("河南省政协领导调研省科技馆新馆项目复工复产和疫情防控工作", "河南省政协领导调研省科技馆"),
+        # twpres-23705: modal 会 "will" after a place; cast-448916: 落到实处 is an idiom, not a 处.
+        ("總統：「永續」這條路　臺灣會堅定地走下去", "台湾会"),
+        ("坚定不移把党中央决策部署落到实处，坚决打赢疫情防控阻击战", "党中央决策部署落到实处"),
+        # twpres-16187: the particle 所 before a verb; chinatimes: copula 系 after a place.
+        ("亦對中華民國政府所推動的綠能政策與節能減碳表示肯定", "中华民国政府所"),
+        # Counts and rooms: a quantity or a hall is no organization.
+        ("目前臺灣已有26所大學院校與瑞典20所大學簽訂合作協議", "台湾已有26所大学"),
+        ("活动地点 清华大学FIT楼2楼多功能报告厅", "清华大学FIT楼2楼多功能报告厅"),
+        # Bare generic heads (guidelines §4): 联合会 alone, a bureau without its parent.
+        ("智能照明联合会将继续发挥这个推动器的重要作用", "联合会"),
+        ("篩檢、衛教宣導，並與地方衛生局合作辦理", "卫生局"),
+        ("习近平强调，中美关系的希望在人民", "中美关系"),
+    ],
+)
+def test_verb_phrases_function_words_counts_and_generic_heads_are_no_orgs(text: str, absent: str) -> None:
+    assert absent not in extract_entities(text).orgs
+
+
+def test_real_names_survive_the_function_word_rules() -> None:
+    # 学会 cut 兽医学/会 before a verb (cast-113120), an institute abbreviation before 与 (tuna), a sub-unit
+    # 办 and 处 after a named body (cast-448923, cast-107190), a place cut before its 县 (cast-115772).
+    cases = {
+        "中国畜牧兽医学会聚合资源助抗“疫”": "中国畜牧兽医学会",
+        "由中科院软件所与 openEuler 社区共同举办": "中科院软件所",
+        "还通过联合北京市委宣传部精神文明办在市属的7000个新时代文明实践站": "北京市委宣传部精神文明办",
+        "人社部鉴定中心标准处领导对编制工作给与高度肯定": "人社部鉴定中心标准处",
+        "伊通县科协邀请中国农业大学专家团线上授课": "伊通县科协",
+        "学会秘书王小琪会根据您提供的微信号联系您": None,
+    }
+    for text, org in cases.items():
+        orgs = extract_entities(text).orgs
+        if org is None:
+            assert orgs == [] and extract_entities(text).people == ["王小琪"]
+        else:
+            assert org in orgs, (text, orgs)
