@@ -8,6 +8,8 @@ Syntax (README, "Search syntax")::
     学会 OR 协会            either word (OR binds the terms on each side of it)
     source:中国科协 category:全国学会 person:张三 org:中国化学会 place:北京 year:2021
     date:2021-01..2021-03  a date range (YYYY, YYYY-MM or YYYY-MM-DD; either side may be empty)
+    py:kechuang zhongguo   pinyin (full syllables or initials, ``py:kczg``): the Latin words after ``py:``
+                           are one pinyin term, searched as its Hanzi candidates (:mod:`search.pinyin`)
 
 Parsing never fails: the query is cut to :data:`~search.models.MAX_QUERY_CHARS` characters, control
 characters are dropped, and anything that is not valid syntax (an unbalanced quote, a lone ``-`` or
@@ -38,6 +40,7 @@ __all__ = [
     "plan_term",
     "FIELD_NAMES",
     "clean_query_text",
+    "PINYIN_PREFIX",
     "title_key",
     "raw_key",
 ]
@@ -59,6 +62,11 @@ _QUOTES = {"\u201c": '"', "\u201d": '"', "\u300c": '"', "\u300d": '"', "\u300e":
 _TOKEN_RE = re.compile(r'"[^"]*"|[^\s"]+|"')
 _FIELD_RE = re.compile(r"^([a-z]+):(.*)$", re.S)
 _YEAR_RE = re.compile(r"^\d{4}$")
+#: ``py:`` starts a pinyin term; its value (and the bare Latin words after it) must be letters,
+#: apostrophes and spaces.
+PINYIN_PREFIX = "py"
+_PINYIN_VALUE_RE = re.compile(r"[A-Za-z' ]*[A-Za-z][A-Za-z' ]*")
+_PINYIN_WORD_RE = re.compile(r"[A-Za-z']+")
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,9 @@ class TextTerm:
 
     text: str
     phrase: bool = False
+    #: ``py:`` input: ``text`` is pinyin (lower case, words separated by one space) that the service
+    #: replaces by its Hanzi candidates; left unreplaced it searches as the Latin text it is.
+    pinyin: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,7 +166,7 @@ def parse_query(text: str | None) -> ParsedQuery:
     notes: list[str] = []
     if text and len(" ".join(text.split())) > MAX_QUERY_CHARS:
         notes.append(f"the query was cut to {MAX_QUERY_CHARS} characters")
-    raw_tokens = _TOKEN_RE.findall(cleaned)
+    raw_tokens = _merge_pinyin_words(_TOKEN_RE.findall(cleaned))
     groups: list[list[TextTerm]] = []
     excluded: list[TextTerm] = []
     filters: list[FieldFilter] = []
@@ -197,7 +208,15 @@ def parse_query(text: str | None) -> ParsedQuery:
                 pending_or = False
                 continue
             token = value if name != "date" and value else token
-        term = _term(token)
+        pinyin: TextTerm | None = None
+        if field and not negate and field.group(1) == PINYIN_PREFIX:
+            value = _unquote(field.group(2))
+            if _PINYIN_VALUE_RE.fullmatch(value):
+                pinyin = TextTerm(" ".join(value.lower().split()), pinyin=True)
+            else:
+                notes.append(f"py:{value} is not pinyin (Latin letters only), searched as text")
+                token = value or token
+        term = pinyin or _term(token)
         if term is None:
             continue
         if negate:
@@ -219,6 +238,30 @@ def parse_query(text: str | None) -> ParsedQuery:
         date_to=date_to,
         notes=tuple(notes),
     )
+
+
+def _merge_pinyin_words(tokens: list[str]) -> list[str]:
+    """Join ``py:word`` with the bare Latin words after it into one token ``py:"word word"`` (so
+    ``py:kechuang zhongguo`` is one pinyin term; ``OR`` and anything else end the run), and
+    ``py:`` with the quoted string after it (``py:"xi'an"``)."""
+    merged: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        if not token.startswith(PINYIN_PREFIX + ":") or token.endswith('"'):
+            merged.append(token)
+            continue
+        if token == PINYIN_PREFIX + ":" and index < len(tokens) and tokens[index][:1] == '"' != tokens[index]:
+            merged.append(token + tokens[index])  # py:"kechuang zhongguo"
+            index += 1
+            continue
+        words = [token[len(PINYIN_PREFIX) + 1 :]]
+        while index < len(tokens) and tokens[index] != "OR" and _PINYIN_WORD_RE.fullmatch(tokens[index]):
+            words.append(tokens[index])
+            index += 1
+        merged.append(f'{PINYIN_PREFIX}:"{" ".join(w for w in words if w)}"' if len(words) > 1 else token)
+    return merged
 
 
 def _unquote(value: str) -> str:

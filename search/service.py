@@ -28,6 +28,7 @@ from .facets import apply_selections, compute_facets, selection_masks
 from .highlight import highlight, snippet
 from .lexicon import Lexicon, load_lexicon
 from .models import Document, Hit, SearchRequest, SearchResponse
+from .pinyin import expand_pinyin
 from .query import parse_query, plan_term
 from .ranking import date_mask, match_query, order
 from .snapshot import snapshot_for
@@ -89,7 +90,7 @@ def run_search(source: SearchSource, request: SearchRequest) -> SearchResponse:
         reader = searcher.reader()
         snap = snapshot_for(reader)
         lexicon = _lexicon()
-        parsed = parse_query(request.q)
+        parsed = expand_pinyin(snap, reader, lexicon, parse_query(request.q))  # py: terms → Hanzi
         masks = selection_masks(snap, request.filters)
         dates = date_mask(snap, request.date_from, request.date_to)
         restrict = apply_selections(snap.live if dates is None else dates, masks)

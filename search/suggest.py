@@ -6,6 +6,9 @@ the names the index knows — the lexicon (societies, people, places, terms), th
 character replaced, added or dropped) that does occur becomes the suggestion, the most frequent first.
 Nothing here changes what matches: homophones and typos never create hits (``景点`` does not find
 ``经典``), they can only produce a suggestion the user may click.
+
+A query of Latin letters only that reads as pinyin (``kechuangzhongguo``, ``zgkx``) and found little gets
+its best Hanzi reading as the suggestion instead (:func:`search.pinyin.pinyin_suggestion`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from whoosh.reading import IndexReader
 
 from .lexicon import Lexicon
 from .normalize import HAN_RE, normalize
+from .pinyin import pinyin_suggestion
 from .query import ParsedQuery, Piece
 from .ranking import piece_mask
 from .snapshot import Snapshot
@@ -98,4 +102,6 @@ def suggest(
         offset = len(corrected) - len(text)
         corrected = corrected[: start + offset] + best[1] + corrected[end + offset :]
         changed = True
-    return corrected if changed else None
+    if changed:
+        return corrected
+    return pinyin_suggestion(snap, reader, lexicon, parsed, total, FEW_RESULTS)
