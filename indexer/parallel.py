@@ -32,6 +32,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from search.analysis import segmenter
 from search.schema import build_schema
+from search.textindex import save_segment_texts
 
 from .model import IngestError, RawDocument
 from .segments import SegmentBuilder
@@ -80,6 +81,7 @@ class _SegmentWorker:
         self.prepare = prepare
         self.segments: list[Any] = []
         self.builder = SegmentBuilder(self.storage, self.schema)
+        self.texts: list[str] = []  # normalized texts of the builder's documents, by docnum
 
     def process(self, raws: list[RawDocument]) -> list[Written | IngestError]:
         outcomes: list[Written | IngestError] = []
@@ -90,16 +92,24 @@ class _SegmentWorker:
                 continue
             prepared.fields["indexed_at"] = self.indexed_at
             docnum = self.builder.add(prepared.fields)
+            self.texts.append(prepared.fields["_normalized"])
             outcomes.append(Written(prepared.id, prepared.origin, prepared.chars, self.wid,
                                     len(self.segments), docnum))
             if self.builder.postings >= self.max_postings:
-                self.segments.append(self.builder.finish())
+                self._finish_segment()
                 self.builder = SegmentBuilder(self.storage, self.schema)
         return outcomes
 
+    def _finish_segment(self) -> None:
+        segment = self.builder.finish()
+        # After finish(): a file of the segment's name written before would go into its compound file.
+        save_segment_texts(self.storage.folder, segment.segment_id(), self.texts)
+        self.texts = []
+        self.segments.append(segment)
+
     def close(self) -> list[Any]:
         if self.builder.docnum:
-            self.segments.append(self.builder.finish())
+            self._finish_segment()
         else:
             self.builder.cancel()
         return self.segments

@@ -5,6 +5,7 @@ Stages of :func:`index_paths`::
     read_paths (this process)  →  content hash, skip unchanged (this process)
         →  build_announcement + postings (worker processes, :func:`prepare`)
         →  one Whoosh writer (this process: no analysis, postings arrive pre-computed)
+        →  the generation's substring index (:func:`search.textindex.write_for_index`)
 
 Incremental runs (the default) commit into the live generation: a document whose id and content hash
 are already in the index is skipped before any analysis, a changed one is replaced, a new one added.
@@ -34,6 +35,7 @@ from whoosh.writing import MERGE_SMALL
 from search.analysis import document_terms
 from search.schema import build_schema, encode_positions
 from search.store import IndexStore, utc_now
+from search.textindex import write_for_index
 
 from .extract import build_announcement
 from .model import Announcement, IngestError, RawDocument
@@ -144,7 +146,6 @@ def _prepared(ann: Announcement, digest: str) -> PreparedDocument:
         "_stored_title": title,
         "body": encode_positions(schema["body"], terms.body),
         "_stored_body": body,
-        "grams": encode_positions(schema["grams"], terms.grams),
         "url": ann.url,
         "date": ann.date,
         "year": ann.date[:4] if ann.date else None,
@@ -158,6 +159,7 @@ def _prepared(ann: Announcement, digest: str) -> PreparedDocument:
         "origin": origin,
         "hash": digest,
         "indexed_at": None,  # set by the worker that writes the document
+        "_normalized": terms.normalized,  # for the segment's substring index (not a field)
     }
     return PreparedDocument(ann.id, origin, digest, len(title) + len(body), fields)
 
@@ -349,6 +351,8 @@ def _write(
         raise
     # Small existing segments are merged as Whoosh usually does; the new ones are listed as written.
     writer.commit(mergetype=lambda w, segments: MERGE_SMALL(w, segments) + new_segments)
+    # Docnums change with every commit, so every commit gets its own persisted substring index.
+    write_for_index(ix)
     report.errors = sorted(feed.errors + report.errors, key=_error_key)
     report.seconds = time.monotonic() - started
     if progress is not None:

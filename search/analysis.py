@@ -1,4 +1,4 @@
-"""Chinese analysis: one segmenter and two Whoosh tokenizers, used by the indexer and the query side.
+"""Chinese analysis: one segmenter and one Whoosh tokenizer, used by the indexer and the query side.
 
 Pipeline for every text, at index time and at query time alike (so the two sides cannot disagree):
 
@@ -7,18 +7,17 @@ Pipeline for every text, at index time and at query time alike (so the two sides
 2. :func:`segment` — the normalized text is split into Han runs and Latin/number runs. Han runs are cut
    by jieba (HMM off: the HMM invents long words and loses recall) with the shared lexicon loaded; Latin
    words, numbers, versions and ISO dates are kept whole (``3.6.3``, ``covid-19``, ``2021-01-18``).
-3. Two token streams:
+3. :class:`WordTokenizer` (fields ``title``, ``body``): jieba words at sequential positions, plus the
+   search-mode sub-words of every long word (``中国自动化学会`` → ``中国``, ``自动化``, ``学会`` …) at
+   the position of their word, like synonyms. Whole-word matches rank here.
 
-   * :class:`WordTokenizer` (fields ``title``, ``body``): jieba words at sequential positions, plus the
-     search-mode sub-words of every long word (``中国自动化学会`` → ``中国``, ``自动化``, ``学会`` …) at
-     the position of their word, like synonyms. Whole-word matches rank here.
-   * :class:`GramTokenizer` (field ``grams``): every Han bigram at the position of its first character,
-     plus the last character of each Han run as a unigram. Any string of Han characters is then a phrase
-     of consecutive bigrams (one character: a prefix query), so every substring finds its document.
+Substring recall (a string that cuts through words) does not go through a tokenizer: the query side
+looks runs of Han characters up in the bigram index of the normalized texts (:mod:`search.textindex`),
+whose text is :func:`grams_text`.
 
-Both tokenizers honour Whoosh's tokenizer contract (``positions``, ``chars``, ``start_pos``,
-``start_char``, ``removestops``, ``mode``) and hold no state: Whoosh pickles them into the index, so
-their import path (``search.analysis``) is part of the on-disk format.
+The tokenizer honours Whoosh's tokenizer contract (``positions``, ``chars``, ``start_pos``,
+``start_char``, ``removestops``, ``mode``) and holds no state: Whoosh pickles it into the index, so
+its import path (``search.analysis``) is part of the on-disk format.
 """
 
 from __future__ import annotations
@@ -44,16 +43,12 @@ __all__ = [
     "segment",
     "word_terms",
     "words_terms",
-    "gram_terms",
-    "normalized_gram_terms",
     "document_terms",
     "grams_text",
     "DocumentTerms",
     "TermPositions",
     "WordTokenizer",
-    "GramTokenizer",
     "word_analyzer",
-    "gram_analyzer",
     "segmenter",
     "pos_tag",
 ]
@@ -216,58 +211,39 @@ def words_terms(words: Sequence[Word], shift: int = 0) -> Iterator[tuple[str, in
                         yield gram, pos, start + i, start + i + 3
 
 
-def gram_terms(text: str) -> Iterator[tuple[str, int, int, int]]:
-    """``(term, position, startchar, endchar)`` for the ``grams`` field.
-
-    Positions are character offsets, so consecutive bigrams of a substring are consecutive positions.
-    """
-    return normalized_gram_terms(normalize(text))
-
-
-def normalized_gram_terms(norm: str) -> Iterator[tuple[str, int, int, int]]:
-    """:func:`gram_terms` of an already normalized text."""
-    for match in _HAN_ONLY_RE.finditer(norm):
-        run, base = match.group(0), match.start()
-        last = len(run) - 1
-        for i in range(last):
-            yield run[i : i + 2], base + i, base + i, base + i + 2
-        yield run[last], base + last, base + last, base + last + 1
-
-
 #: term → its positions in one field of one document, in increasing order (what postings encode).
 TermPositions = dict[str, list[int]]
 
 
 @dataclass(frozen=True, slots=True)
 class DocumentTerms:
-    """The positions of every term of one document's ``title``, ``body`` and ``grams`` fields."""
+    """The positions of every term of one document's ``title`` and ``body`` fields, and its
+    normalized :func:`grams_text` (what the substring index of :mod:`search.textindex` holds)."""
 
     title: TermPositions
     body: TermPositions
-    grams: TermPositions
+    normalized: str
 
 
 def grams_text(title: str, body: str) -> str:
-    """The text of the ``grams`` field: title and body; the newline ends the Han run, so no bigram
-    (hence no phrase) spans the two."""
+    """The text substring matching covers (:mod:`search.textindex`): title and body; the newline
+    ends the Han run, so no bigram (hence no phrase) spans the two."""
     return f"{title}\n{body}"
 
 
 def document_terms(title: str, body: str) -> DocumentTerms:
-    """Term positions of the three text fields from a single jieba pass over ``grams_text(title, body)``.
+    """Term positions of the two word fields from a single jieba pass over ``grams_text(title, body)``.
 
-    Exactly the positions ``WordTokenizer`` gives for ``title`` and ``body`` and ``GramTokenizer`` for
-    the grams text (no word crosses the newline; the tests compare them), but jieba runs once instead
-    of twice — and not at all when entity extraction already segmented the same text (:func:`segment`
-    is cached) — and no token tuple is built: this is the indexer's inner loop.
+    Exactly the positions ``WordTokenizer`` gives for ``title`` and ``body`` (no word crosses the
+    newline; the tests compare them), but jieba runs once instead of twice — and not at all when
+    entity extraction already segmented the same text (:func:`segment` is cached) — and no token
+    tuple is built: this is the indexer's inner loop.
     """
     seg = segment(grams_text(title, body))
     cut = len(title)
     title_words = [w for w in seg.words if w.start < cut]
     body_words = seg.words[len(title_words) :]
-    return DocumentTerms(
-        _word_positions(title_words), _word_positions(body_words), _gram_positions(seg.normalized)
-    )
+    return DocumentTerms(_word_positions(title_words), _word_positions(body_words), seg.normalized)
 
 
 def _word_positions(words: Sequence[Word]) -> TermPositions:
@@ -294,29 +270,6 @@ def _word_positions(words: Sequence[Word]) -> TermPositions:
                         out[sub] = [pos]
                     else:
                         plist.append(pos)
-    return out
-
-
-def _gram_positions(norm: str) -> TermPositions:
-    # The same terms as normalized_gram_terms(), collected straight into lists of positions.
-    out: TermPositions = {}
-    get = out.get
-    for match in _HAN_ONLY_RE.finditer(norm):
-        run, base = match.group(0), match.start()
-        last = len(run) - 1
-        for i in range(last):
-            gram = run[i : i + 2]
-            plist = get(gram)
-            if plist is None:
-                out[gram] = [base + i]
-            else:
-                plist.append(base + i)
-        tail = run[last]
-        plist = get(tail)
-        if plist is None:
-            out[tail] = [base + last]
-        else:
-            plist.append(base + last)
     return out
 
 
@@ -379,19 +332,7 @@ class WordTokenizer(_TermTokenizer):
         return word_terms(value)
 
 
-class GramTokenizer(_TermTokenizer):
-    """Han bigrams plus each run's last character, positioned by character offset."""
-
-    def terms(self, value: str) -> Iterator[tuple[str, int, int, int]]:
-        return gram_terms(value)
-
-
 def word_analyzer() -> Analyzer:
     """The analyzer of the ``title`` and ``body`` fields (normalization happens inside the tokenizer,
     because offsets must refer to the original text)."""
     return WordTokenizer()
-
-
-def gram_analyzer() -> Analyzer:
-    """The analyzer of the ``grams`` field."""
-    return GramTokenizer()

@@ -10,7 +10,6 @@ field          contents
 ``id``         unique document id (``cast-71091``), stored
 ``title``      title, jieba words (BM25F, boosted above the body), stored
 ``body``       cleaned original text (original script), jieba words, stored
-``grams``      Han bigrams of title + body, positions = character offsets (substring / phrase recall)
 ``url``        link to the original announcement, stored only
 ``date``       ``YYYY-MM-DD`` (announcement date), sortable, range-queryable
 ``year``       ``YYYY``, facet; ``month`` ``YYYY-MM``, facet within a year
@@ -24,6 +23,11 @@ field          contents
 ``hash``       SHA-256 of the document's content, for incremental indexing
 ``indexed_at`` when the document was (re)indexed, ISO 8601 UTC, stored
 =============  =========================================================================================
+
+Substring and phrase recall (any string of Han characters finds its documents) is not a field: the
+indexer writes a bigram index of each generation's normalized texts beside the Whoosh files
+(:mod:`search.textindex`). Version 1 also had a ``grams`` field of positional bigrams, which the
+query side no longer read; it cost half the postings and most of the index size.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from whoosh import fields, formats
 from whoosh.fields import Schema
 from whoosh.system import pack_uint
 
-from .analysis import _TermTokenizer, gram_analyzer, word_analyzer
+from .analysis import _TermTokenizer, word_analyzer
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -51,7 +55,7 @@ __all__ = [
     "encode_positions",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Facet name (as the API calls it) → index field.
 FACET_FIELDS: dict[str, str] = {
@@ -117,7 +121,7 @@ def encode_positions(field: fields.FieldType, positions: dict[str, list[int]]) -
     items = []
     for term, plist in positions.items():
         n = len(plist)
-        if n == 1:  # most terms of a document (nearly all of its bigrams) occur once
+        if n == 1:  # most terms of a document occur once
             value = single.get(plist[0]) or _cache_single(plist[0])
         else:
             # Positions.encode: the count, then the pickled list of position deltas.
@@ -166,7 +170,6 @@ def build_schema() -> Schema:
         id=fields.ID(stored=True, unique=True, sortable=True),
         title=AnalyzedText(analyzer=word_analyzer(), stored=True, phrase=True, field_boost=TITLE_BOOST),
         body=AnalyzedText(analyzer=word_analyzer(), stored=True, phrase=True),
-        grams=AnalyzedText(analyzer=gram_analyzer(), stored=False, phrase=True),
         url=fields.STORED(),
         date=fields.ID(stored=True, sortable=True),
         year=fields.ID(stored=True, sortable=True),

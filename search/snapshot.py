@@ -113,9 +113,10 @@ class Snapshot:
         self._derived: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._latin_vocab: tuple[str, ...] | None = None
         self._titles: dict[int, tuple[str, str]] = {}
-        # Substring matching and highlighting read these instead of the grams postings (whose
-        # decoding dominated query time); built here, once per generation, not on a first query.
-        self.text = TextIndex.from_reader(reader)
+        # Substring matching and highlighting read the generation's bigram index of the normalized
+        # texts: mapped from the files the indexer wrote after its commit when they match this
+        # generation (near-instant, pages shared between workers), else built here, once.
+        self.text = TextIndex.for_reader(reader)
 
     def title_keys(self, docnum: int, load: Callable[[int], str]) -> tuple[str, str]:
         """The comparable keys of a document's title, normalized and as written (``load`` reads the

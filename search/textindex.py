@@ -1,19 +1,29 @@
-"""Substring matching in memory: a bigram index over the normalized text of one index generation.
+"""Substring matching: a bigram index over the normalized text of one index generation.
 
-Whoosh's ``grams`` postings cost about 1.5 µs per posting to decode (a pickle of Python tuples per
-block, positions included), so reading the list of a common bigram took 30 ms and a phrase check
-decoded positions document by document. :class:`TextIndex` instead holds, for the generation:
+Whoosh postings cost about 1.5 µs per posting to decode (a pickle of Python tuples per block), so a
+positional bigram field made a common bigram's list cost 30 ms. :class:`TextIndex` instead holds, for
+the generation:
 
-* ``texts[docnum]`` — the normalized grams text (:func:`search.analysis.grams_text`, then
-  :func:`search.normalize.normalize`) of every document, for verifying a candidate with ``in`` and
-  for highlighting without normalizing again;
+* the normalized :func:`search.analysis.grams_text` of every document, as one UTF-8 blob with byte
+  offsets (``texts[docnum]`` decodes one; a candidate is verified by a byte search in its slice,
+  which for UTF-8 agrees with ``in`` on the decoded text);
 * a CSR bigram index built with numpy: ``keys`` (sorted distinct codes ``first << 16 | second``; a
-  run-final character is ``char << 16``, as the ``grams`` field indexes it), ``starts`` (offsets into
-  ``docs``) and ``docs`` (sorted docnums per key).
+  run-final character is ``char << 16``), ``starts`` (offsets into ``docs``) and ``docs`` (sorted
+  docnums per key).
 
 Contract of :meth:`TextIndex.docs_with`: the sorted docnums whose grams text contains a run of Han
-characters (normalized), exactly the documents a positional phrase over the ``grams`` field finds.
-Deleted documents are included (the caller's live mask removes them).
+characters (normalized). Deleted documents may be included (the caller's live mask removes them).
+
+**Persistence.** Building the index from the stored fields takes seconds (reading, OpenCC, sorting),
+so the indexer writes it after every commit (:func:`write_for_index`) into the generation directory,
+as ``textindex-<TOC generation>/`` (``.npy`` arrays and the text blob), atomically (a temporary
+directory, then ``os.replace``). :meth:`TextIndex.for_reader` maps those files read-only (near-instant,
+and every worker process shares the pages) when their fingerprint — the segments, their document
+counts and deletions, on which docnums depend — equals what the reader sees; otherwise it builds the
+index in memory as before. Indexer workers leave the normalized texts of each segment they write in
+``<segment id>.ntx.npz`` (:func:`save_segment_texts`), so the commit-time build reads neither stored
+fields nor OpenCC for them; Whoosh deletes these files with their segment (they match its segment
+file pattern).
 
 Only Basic Multilingual Plane ideographs are Han here (``search.normalize.HAN_CLASS``), so a
 character code fits in 16 bits and a bigram code in 32.
@@ -21,19 +31,48 @@ character code fits in 16 bits and a bigram code in 32.
 
 from __future__ import annotations
 
+import json
+import mmap
+import os
 import re
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
-from whoosh.reading import IndexReader
+from whoosh.index import Index
+from whoosh.reading import IndexReader, SegmentReader
 
 from .analysis import grams_text
 from .normalize import _WIDTH_TABLE, HAN_CLASS, normalize, to_simplified
 
-__all__ = ["TextIndex", "fast_normalize"]
+__all__ = [
+    "TextIndex",
+    "Texts",
+    "fast_normalize",
+    "fingerprint",
+    "index_folder",
+    "save_segment_texts",
+    "write_for_index",
+    "PREFIX",
+]
 
 #: Documents per chunk while building (bounds the temporary arrays to a few tens of MB).
 _CHUNK_DOCS = 2000
 _SEPARATOR = "\x00"
+#: Name prefix of a persisted text index in a generation directory (``textindex-<TOC generation>``).
+PREFIX = "textindex-"
+#: Suffix of the per-segment texts an indexer worker leaves beside its segment.
+SEGMENT_TEXTS = ".ntx.npz"
+#: Bumped when the files' layout changes: an index of another format is rebuilt in memory.
+FORMAT = 1
+_ARRAYS = ("keys", "starts", "docs", "offsets")
+_BLOB = "texts.utf8"
+_META = "meta.json"
+
+#: What identifies the docnums of a generation: (segment id, documents, live documents) per segment.
+Fingerprint = list[tuple[str, int, int]]
 
 
 def _han_ranges() -> list[tuple[int, int]]:
@@ -72,35 +111,114 @@ def fast_normalize(text: str) -> str:
 _WIDE_RE = re.compile("[\\uff01-\\uff5e\\u3000]")
 
 
-class TextIndex:
-    """Normalized texts and their bigram index (see the module docstring)."""
+class Texts(Sequence[str]):
+    """The normalized texts of a generation as one UTF-8 blob (bytes, or a read-only file mapping)
+    and ``offsets`` (``len + 1`` byte offsets): ``texts[docnum]`` decodes one text."""
 
-    def __init__(self, texts: list[str]):
-        self.texts = texts
-        self.keys, self.starts, self.docs = _build(texts)
+    def __init__(self, blob: bytes | mmap.mmap, offsets: np.ndarray):
+        self.blob = blob
+        self.offsets = offsets
+
+    @classmethod
+    def from_strings(cls, texts: Sequence[str]) -> Texts:
+        encoded = [t.encode("utf-8") for t in texts]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        if encoded:
+            np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
+        return cls(b"".join(encoded), offsets)
+
+    def __len__(self) -> int:
+        return int(self.offsets.size) - 1
+
+    def __getitem__(self, docnum: Any) -> Any:
+        if not isinstance(docnum, int | np.integer):
+            raise TypeError("Texts is indexed by one docnum")
+        start, end = int(self.offsets[docnum]), int(self.offsets[docnum + 1])
+        return bytes(self.blob[start:end]).decode("utf-8")
+
+    def contains(self, docnum: int, needle: bytes) -> bool:
+        """Whether the text of ``docnum`` contains the UTF-8 bytes ``needle`` (no decoding)."""
+        return self.blob.find(needle, int(self.offsets[docnum]), int(self.offsets[docnum + 1])) >= 0
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.blob) + int(self.offsets.nbytes)
+
+
+class TextIndex:
+    """Normalized texts and their bigram index (see the module docstring).
+
+    ``mapped`` is True when the arrays are read-only mappings of persisted files.
+    """
+
+    def __init__(self, texts: Sequence[str] | Texts, arrays: tuple[np.ndarray, ...] | None = None,
+                 mapped: bool = False):
+        self.texts = texts if isinstance(texts, Texts) else Texts.from_strings(texts)
+        if arrays is None:
+            arrays = _build(list(texts))
+        self.keys, self.starts, self.docs = arrays
+        self.mapped = mapped
 
     @classmethod
     def from_reader(cls, reader: IndexReader) -> TextIndex:
         """Read every stored title and body of ``reader`` (deleted documents get an empty text)."""
-        raw: list[str] = []
-        for docnum in range(reader.doc_count_all()):
-            if reader.is_deleted(docnum):
-                raw.append("")
-                continue
-            fields = reader.stored_fields(docnum)
-            raw.append(grams_text(str(fields.get("title") or ""), str(fields.get("body") or "")))
-        return cls([fast_normalize(text) for text in raw])
+        return cls([fast_normalize(text) for text in _stored_texts(reader)])
+
+    @classmethod
+    def for_reader(cls, reader: IndexReader) -> TextIndex:
+        """The persisted index of the generation ``reader`` sees when there is one that matches it
+        (see the module docstring), else one built from the stored fields."""
+        loaded = cls.load(reader)
+        return loaded if loaded is not None else cls.from_reader(reader)
+
+    @classmethod
+    def load(cls, reader: IndexReader) -> TextIndex | None:
+        """The persisted index matching ``reader``, mapped read-only; None when there is none."""
+        folder = index_folder(reader)
+        if folder is None:
+            return None
+        path = Path(folder) / f"{PREFIX}{reader.generation()}"
+        try:
+            meta = json.loads((path / _META).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if meta.get("format") != FORMAT or _as_fingerprint(meta.get("fingerprint")) != fingerprint(reader):
+            return None
+        try:
+            keys, starts, docs, offsets = (_map_array(path / f"{name}.npy") for name in _ARRAYS)
+            blob = _map_blob(path / _BLOB)
+        except (OSError, ValueError):
+            return None
+        return cls(Texts(blob, offsets), (keys, starts, docs), mapped=True)
+
+    def save(self, path: Path, prints: Fingerprint) -> None:
+        """Write the index into the directory ``path`` (which must not exist), atomically."""
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        try:
+            for name, array in zip(_ARRAYS, (self.keys, self.starts, self.docs, self.texts.offsets),
+                                   strict=True):
+                np.save(tmp / f"{name}.npy", np.ascontiguousarray(array))
+            with open(tmp / _BLOB, "wb") as fh:
+                fh.write(self.texts.blob)
+            meta = {"format": FORMAT, "documents": len(self.texts), "fingerprint": prints}
+            (tmp / _META).write_text(json.dumps(meta), encoding="utf-8")
+            os.replace(tmp, path)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
 
     def docs_containing(self, text: str, within: np.ndarray) -> np.ndarray:
         """Sorted docnums among the mask ``within`` whose normalized text contains ``text`` (any
         string), checked document by document: for a few candidates only."""
-        texts = self.texts
-        return np.asarray([d for d in np.flatnonzero(within).tolist() if text in texts[d]], dtype=np.int32)
+        needle, contains = text.encode("utf-8"), self.texts.contains
+        return np.asarray([d for d in np.flatnonzero(within).tolist() if contains(d, needle)], dtype=np.int32)
 
     @property
     def nbytes(self) -> int:
-        """Approximate memory held (texts counted at 2 bytes a character)."""
-        return int(self.keys.nbytes + self.starts.nbytes + self.docs.nbytes) + 2 * sum(map(len, self.texts))
+        """Memory the index spans (mapped files included: their pages are shared between processes)."""
+        return int(self.keys.nbytes + self.starts.nbytes + self.docs.nbytes) + self.texts.nbytes
 
     def _list(self, code: int) -> np.ndarray:
         # A numpy scalar of the keys' dtype: a Python int would make numpy copy the keys to int64.
@@ -135,7 +253,7 @@ class TextIndex:
             ids = self.bigram_docs(run)
         else:
             # Bigrams at offsets 0, 2, 4 … and the last one cover every character: their lists'
-            # intersection holds every match, and ``in`` on the cached text confirms each candidate.
+            # intersection holds every match, and a search in each candidate's text confirms it.
             n = len(run)
             lists = [self.bigram_docs(run[i : i + 2]) for i in sorted(set(range(0, n - 1, 2)) | {n - 2})]
             lists.sort(key=len)
@@ -146,9 +264,114 @@ class TextIndex:
                 if not ids.size:
                     break
                 ids = np.intersect1d(ids, other, assume_unique=True)
-            texts = self.texts
-            return np.asarray([d for d in ids.tolist() if run in texts[d]], dtype=np.int32)
+            needle, contains = run.encode("utf-8"), self.texts.contains
+            return np.asarray([d for d in ids.tolist() if contains(d, needle)], dtype=np.int32)
         return ids if within is None else ids[within[ids]]
+
+
+# -- persistence ---------------------------------------------------------------------------------
+def fingerprint(reader: IndexReader) -> Fingerprint:
+    """What the docnums of ``reader`` depend on: (segment id, documents, live documents) per segment."""
+    prints = []
+    for leaf, _offset in reader.leaf_readers():
+        segment = getattr(leaf, "_segment", None)
+        segid = segment.segment_id() if segment is not None else f"?{id(leaf)}"
+        prints.append((segid, leaf.doc_count_all(), leaf.doc_count()))
+    return prints
+
+
+def _as_fingerprint(data: Any) -> Fingerprint | None:
+    if not isinstance(data, list):
+        return None
+    return [(str(s), int(n), int(live)) for s, n, live in data]
+
+
+def index_folder(reader: IndexReader) -> str | None:
+    """The directory of the index ``reader`` reads (None for an index not in a folder)."""
+    leaves = reader.leaf_readers()
+    if not leaves:
+        return None
+    storage = getattr(leaves[0][0], "_storage", None)
+    # A compound segment is read through an OverlayStorage(compound file, the folder's storage).
+    while storage is not None and not hasattr(storage, "folder") and hasattr(storage, "b"):
+        storage = storage.b
+    folder = getattr(storage, "folder", None)
+    return folder if isinstance(folder, str) else None
+
+
+def _map_array(path: Path) -> np.ndarray:
+    array = np.load(path, allow_pickle=False)
+    if array.size:  # numpy cannot map an empty file region
+        array = np.load(path, mmap_mode="r", allow_pickle=False)
+    return array
+
+
+def _map_blob(path: Path) -> bytes | mmap.mmap:
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return b""
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _stored_texts(reader: IndexReader) -> list[str]:
+    raw: list[str] = []
+    for docnum in range(reader.doc_count_all()):
+        if reader.is_deleted(docnum):
+            raw.append("")
+            continue
+        fields = reader.stored_fields(docnum)
+        raw.append(grams_text(str(fields.get("title") or ""), str(fields.get("body") or "")))
+    return raw
+
+
+def save_segment_texts(folder: str, segment_id: str, texts: Sequence[str]) -> None:
+    """Leave the normalized grams texts of a segment's documents (in docnum order) beside it."""
+    blob = Texts.from_strings(texts)
+    path = Path(folder) / f"{segment_id}{SEGMENT_TEXTS}"
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        np.savez(fh, blob=np.frombuffer(blob.blob, dtype=np.uint8), offsets=blob.offsets)
+    os.replace(tmp, path)
+
+
+def _segment_texts(folder: str, segment: Any, reader: SegmentReader) -> list[str]:
+    path = Path(folder) / f"{segment.segment_id()}{SEGMENT_TEXTS}"
+    texts: list[str] | None = None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            saved = Texts(data["blob"].tobytes(), data["offsets"])
+        if len(saved) == segment.doc_count_all():
+            texts = [saved[d] for d in range(len(saved))]
+    except (OSError, ValueError, KeyError):
+        texts = None
+    if texts is None:  # a segment Whoosh merged, or one written before the texts were left
+        return [fast_normalize(t) for t in _stored_texts(reader)]
+    return [("" if segment.is_deleted(d) else t) for d, t in enumerate(texts)]
+
+
+def write_for_index(ix: Index) -> Path:
+    """Build and persist the text index of ``ix``'s latest generation (after a commit), then remove
+    the persisted indexes of older generations. Returns the directory written."""
+    storage = ix.storage
+    folder = storage.folder
+    gen = ix.latest_generation()
+    path = Path(folder) / f"{PREFIX}{gen}"
+    with ix.reader() as reader:
+        prints = fingerprint(reader)
+        if not path.exists():
+            texts: list[str] = []
+            for leaf, _offset in reader.leaf_readers():
+                texts.extend(_segment_texts(folder, leaf._segment, leaf))
+            TextIndex(texts).save(path, prints)
+    _remove_older(Path(folder), keep=path.name)
+    return path
+
+
+def _remove_older(folder: Path, keep: str) -> None:
+    # Searchers that mapped an older one keep their mapping (POSIX keeps unlinked files alive).
+    for child in folder.iterdir():
+        if child.name.startswith(PREFIX) and child.name != keep:
+            shutil.rmtree(child, ignore_errors=True)
 
 
 def _build(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

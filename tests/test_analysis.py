@@ -10,10 +10,8 @@ import pytest
 
 from indexer.clean import clean_text
 from search.analysis import (
-    GramTokenizer,
     WordTokenizer,
     document_terms,
-    gram_terms,
     grams_text,
     segment,
     segmenter,
@@ -101,17 +99,11 @@ def test_latin_numbers_versions_and_dates_stay_whole(fixture_docs: dict[str, dic
     assert [pos - seq[0][1] for _, pos in seq] == [0, 1, 2, 3]
 
 
-def test_gram_tokens_are_bigrams_at_character_offsets_plus_the_run_end() -> None:
-    assert list(gram_terms("科創中國,學會")) == [
-        ("科创", 0, 0, 2),
-        ("创中", 1, 1, 3),
-        ("中国", 2, 2, 4),
-        ("国", 3, 3, 4),
-        ("学会", 5, 5, 7),
-        ("会", 6, 6, 7),
-    ]
-    tokens = [(t.text, t.pos) for t in GramTokenizer()("學會", positions=True, start_pos=3)]
-    assert tokens == [("学会", 3), ("会", 4)]
+def test_document_terms_carry_the_normalized_text_of_the_substring_index(sample_body: str) -> None:
+    terms = document_terms("科創中國", sample_body)
+    assert terms.normalized == normalize(grams_text("科創中國", sample_body))
+    assert terms.normalized.startswith("科创中国\n")
+    assert "中国自动化学会" in terms.normalized and len(terms.normalized) == len(sample_body) + 5
 
 
 def test_indexer_fast_path_gives_exactly_the_tokenizers_postings(
@@ -127,7 +119,6 @@ def test_indexer_fast_path_gives_exactly_the_tokenizers_postings(
         for name, positions, text in (
             ("title", terms.title, title),
             ("body", terms.body, body),
-            ("grams", terms.grams, grams_text(title, body)),
         ):
             expected = sorted(schema[name].index(text))
             assert sorted(encode_positions(schema[name], positions).items) == expected, (name, title)

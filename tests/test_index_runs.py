@@ -18,8 +18,10 @@ from click.testing import CliRunner
 from indexer import writer
 from indexer.cli import main
 from indexer.writer import index_paths
-from search.recall import substring_query
+from search.models import MAX_PER_PAGE, SearchRequest
+from search.service import SearchSource, run_search
 from search.store import LIVE, IndexLocked, IndexStore, SchemaVersionMismatch
+from search.textindex import PREFIX, TextIndex
 
 from .conftest import FIXTURES, REPO, SAMPLE_POST
 
@@ -46,9 +48,19 @@ def write_feed(corpus: Path, docs: list[dict[str, str]]) -> None:
     (corpus / "feed.jsonl").write_text(text, encoding="utf-8")
 
 
-def found(index_dir: Path, text: str) -> set[str]:
+def found(source: SearchSource, text: str) -> set[str]:
+    """The strict results of the quoted phrase ``text`` through the real query path."""
+    response = run_search(source, SearchRequest.create(f'"{text}"', per_page=MAX_PER_PAGE))
+    assert response.total <= MAX_PER_PAGE
+    return set() if response.relaxed else {hit.id for hit in response.hits}
+
+
+def persisted_matches_live(index_dir: Path) -> bool:
+    """The live generation has exactly one persisted substring index, and it matches its docnums."""
     with IndexStore(index_dir).open().searcher() as s:
-        return {hit["id"] for hit in s.search(substring_query(text), limit=None)}
+        reader = s.reader()
+        names = [p.name for p in IndexStore(index_dir).live_dir().glob(PREFIX + "*")]
+        return names == [f"{PREFIX}{reader.generation()}"] and TextIndex.load(reader) is not None
 
 
 def all_ids(index_dir: Path) -> set[str]:
@@ -64,6 +76,7 @@ def test_incremental_runs_skip_update_add_and_prune(corpus: Path, tmp_path: Path
 
     again = index_paths([corpus], index_dir, workers=1)
     assert (again.added, again.updated, again.unchanged, again.deleted) == (0, 0, 13, 0)
+    assert persisted_matches_live(index_dir)
 
     docs = feed_docs(corpus)
     changed_id = docs[3]["id"]
@@ -76,6 +89,7 @@ def test_incremental_runs_skip_update_add_and_prune(corpus: Path, tmp_path: Path
     assert update.documents == 14
     assert changed_id in found(index_dir, "中国自动化学会承办")
     assert "demo-new-1" in found(index_dir, "物联网智能技术应用协会召开年度会员大会")
+    assert persisted_matches_live(index_dir)
 
     # Without --prune nothing disappears; with it, a removed line and a removed file do.
     removed_id = docs[5]["id"]
@@ -86,6 +100,8 @@ def test_incremental_runs_skip_update_add_and_prune(corpus: Path, tmp_path: Path
     pruned = index_paths([corpus], index_dir, workers=1, prune=True)
     assert pruned.deleted == 2 and pruned.documents == 12
     assert removed_id not in all_ids(index_dir) and SAMPLE_ID not in all_ids(index_dir)
+    assert persisted_matches_live(index_dir)
+    assert SAMPLE_ID not in found(index_dir, "中國自動化學會")  # deleted: gone from substring matches
     assert IndexStore(index_dir).meta().documents == 12
 
 
@@ -123,8 +139,8 @@ def test_atomic_rebuild_while_a_searcher_is_open(corpus: Path, tmp_path: Path) -
         assert report.rebuilt and report.documents == 14
         # The old searcher still reads its generation, complete.
         assert old.doc_count() == 13
-        assert SAMPLE_ID in {h["id"] for h in old.search(substring_query("中國自動化學會"))}
-        assert not old.search(substring_query("重建之后才有"))
+        assert SAMPLE_ID in found(old, "中國自動化學會")
+        assert not found(old, "重建之后才有")
     assert store.live_dir() != old_live and old_live.exists()  # kept for searchers like `old`
     assert found(index_dir, "重建之后才有") == {"demo-rebuilt"}
     assert (index_dir / LIVE).is_symlink()
@@ -232,6 +248,6 @@ def test_cli_index_and_stats(corpus: Path, tmp_path: Path, monkeypatch: pytest.M
     result = runner.invoke(main, ["stats"])
     assert result.exit_code == 0, result.output
     assert "documents:      13" in result.output
-    assert "schema version: 1" in result.output
+    assert "schema version: 2" in result.output
     assert "中国科协" in result.output  # a source of the first demo lines
     assert os.fspath(index_dir) in result.output

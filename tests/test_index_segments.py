@@ -8,10 +8,11 @@ from typing import Any
 
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.query import Phrase
+from whoosh.query import Phrase, Term
 
 from indexer.segments import SegmentBuilder
-from search.analysis import document_terms, grams_text
+from search import analysis
+from search.analysis import document_terms
 from search.schema import build_schema, encode_positions
 
 from .conftest import FIXTURES
@@ -44,7 +45,6 @@ def _prepared(schema: Any, doc: dict[str, Any]) -> dict[str, Any]:
         _stored_title=doc["title"],
         body=encode_positions(schema["body"], terms.body),
         _stored_body=doc["body"],
-        grams=encode_positions(schema["grams"], terms.grams),
     )
 
 
@@ -61,7 +61,7 @@ def test_segment_builder_matches_whoosh_add_document(tmp_path: Path) -> None:
     reference = index.create_in(str(tmp_path / "whoosh"), schema)
     with reference.writer() as w:
         for doc in docs:
-            w.add_document(**doc, grams=grams_text(doc["title"], doc["body"]))
+            w.add_document(**doc)
     ours = index.create_in(str(tmp_path / "ours"), schema)
     builder = SegmentBuilder(FileStorage(str(tmp_path / "ours")), schema)
     for doc in docs:
@@ -74,13 +74,13 @@ def test_segment_builder_matches_whoosh_add_document(tmp_path: Path) -> None:
         assert _postings(b) == _postings(a)
         for docnum in range(60):
             assert b.stored_fields(docnum) == a.stored_fields(docnum)
-            for field in ("title", "body", "grams"):
+            for field in ("title", "body"):
                 assert b.doc_field_length(docnum, field) == a.doc_field_length(docnum, field)
         for term in (b"\xe7\xa7\x91\xe5\x8d\x8f", "科技".encode()):  # 科协, 科技
             ia, ib = a.term_info("body", term), b.term_info("body", term)
             assert (ib.doc_frequency(), ib.max_weight(), ib.min_length(), ib.max_length()) == (
                 ia.doc_frequency(), ia.max_weight(), ia.min_length(), ia.max_length())
-    q = Phrase("grams", ["科技", "技工", "工作", "作者"])
+    q = Phrase("body", [w.text for w in analysis.segment("科技工作者").words])
     with reference.searcher() as a, ours.searcher() as b:
         found = [(hit["id"], round(hit.score, 4)) for hit in a.search(q, limit=None)]
         assert found and [(hit["id"], round(hit.score, 4)) for hit in b.search(q, limit=None)] == found
@@ -107,7 +107,6 @@ def test_segments_written_by_workers_merge(tmp_path: Path) -> None:
     with ix.searcher() as s:
         assert {d["id"]: d["title"] for d in s.documents()} == before
         for doc_id, title in before.items():
-            han = [c for c in title if "\u4e00" <= c <= "\u9fff"][:3]
-            if len(han) == 3 and "".join(han) in title:
-                q = Phrase("grams", ["".join(han[:2]), "".join(han[1:])])
-                assert doc_id in {hit["id"] for hit in s.search(q, limit=None)}
+            words = [w.text for w in analysis.segment(title).words]
+            q = Phrase("title", words) if len(words) > 1 else Term("title", words[0])
+            assert doc_id in {hit["id"] for hit in s.search(q, limit=None)}
