@@ -21,9 +21,10 @@ directory, then ``os.replace``). :meth:`TextIndex.for_reader` maps those files r
 and every worker process shares the pages) when their fingerprint — the segments, their document
 counts and deletions, on which docnums depend — equals what the reader sees; otherwise it builds the
 index in memory as before. Indexer workers leave the normalized texts of each segment they write in
-``<segment id>.ntx.npz`` (:func:`save_segment_texts`), so the commit-time build reads neither stored
-fields nor OpenCC for them; Whoosh deletes these files with their segment (they match its segment
-file pattern).
+``<segment id>.ntx.npz`` (:func:`save_segment_texts`), and an incremental commit finds the texts of the
+segments it kept in the previous persisted index, so the commit-time build reads neither stored fields
+nor OpenCC for them (only segments Whoosh merged are read); the workers' files are deleted once the
+index holds their texts.
 
 Only Basic Multilingual Plane ideographs are Han here (``search.normalize.HAN_CLASS``), so a
 character code fits in 16 bits and a bigram code in 32.
@@ -41,8 +42,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from whoosh.filedb.filestore import FileStorage, OverlayStorage
 from whoosh.index import Index
-from whoosh.reading import IndexReader, SegmentReader
+from whoosh.reading import IndexReader
 
 from .analysis import grams_text
 from .normalize import _WIDTH_TABLE, HAN_CLASS, normalize, to_simplified
@@ -56,6 +58,7 @@ __all__ = [
     "save_segment_texts",
     "write_for_index",
     "PREFIX",
+    "SEGMENT_TEXTS",
 ]
 
 #: Documents per chunk while building (bounds the temporary arrays to a few tens of MB).
@@ -334,36 +337,102 @@ def save_segment_texts(folder: str, segment_id: str, texts: Sequence[str]) -> No
     os.replace(tmp, path)
 
 
-def _segment_texts(folder: str, segment: Any, reader: SegmentReader) -> list[str]:
-    path = Path(folder) / f"{segment.segment_id()}{SEGMENT_TEXTS}"
+#: segment id → (texts of a persisted index, first docnum of the segment in it, its documents).
+_Previous = dict[str, tuple[Texts, int, int]]
+
+
+def _previous_texts(folder: Path, keep: str) -> _Previous:
+    """The segments of the newest other persisted index of ``folder`` (the generation before an
+    incremental commit), so that segments the commit kept are not read and normalized again."""
+    found: list[tuple[int, Path]] = []
+    for child in folder.glob(PREFIX + "*"):
+        suffix = child.name[len(PREFIX) :]
+        if child.name != keep and suffix.isdigit():
+            found.append((int(suffix), child))
+    for _gen, child in sorted(found, reverse=True):
+        try:
+            meta = json.loads((child / _META).read_text(encoding="utf-8"))
+            prints = _as_fingerprint(meta.get("fingerprint")) if meta.get("format") == FORMAT else None
+            texts = Texts(_map_blob(child / _BLOB), _map_array(child / "offsets.npy"))
+        except (OSError, ValueError, TypeError):
+            continue
+        if prints is None or sum(n for _s, n, _l in prints) != len(texts):
+            continue
+        out: _Previous = {}
+        base = 0
+        for segid, count, _live in prints:
+            out[segid] = (texts, base, count)
+            base += count
+        return out
+    return {}
+
+
+def _segment_texts(storage: FileStorage, segment: Any, previous: _Previous) -> list[str]:
+    """The normalized texts of one segment (deleted documents empty): from the previous persisted
+    index, else from the texts its indexer worker left, else from its stored fields."""
+    segid, count = segment.segment_id(), segment.doc_count_all()
     texts: list[str] | None = None
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            saved = Texts(data["blob"].tobytes(), data["offsets"])
-        if len(saved) == segment.doc_count_all():
-            texts = [saved[d] for d in range(len(saved))]
-    except (OSError, ValueError, KeyError):
-        texts = None
+    if segid in previous and previous[segid][2] == count:
+        old, base, _count = previous[segid]
+        texts = [old[base + d] for d in range(count)]
+    else:
+        try:
+            with np.load(Path(storage.folder) / f"{segid}{SEGMENT_TEXTS}", allow_pickle=False) as data:
+                saved = Texts(data["blob"].tobytes(), data["offsets"])
+            if len(saved) == count:
+                texts = [saved[d] for d in range(count)]
+        except (OSError, ValueError, KeyError):
+            texts = None
     if texts is None:  # a segment Whoosh merged, or one written before the texts were left
-        return [fast_normalize(t) for t in _stored_texts(reader)]
+        return [fast_normalize(t) for t in _segment_stored_texts(storage, segment)]
     return [("" if segment.is_deleted(d) else t) for d, t in enumerate(texts)]
+
+
+def _segment_stored_texts(storage: FileStorage, segment: Any) -> list[str]:
+    # The stored fields only: a whole SegmentReader would also load the segment's term index
+    # (hundreds of MB for the benchmark corpus), as SegmentReader.__init__ opens files.
+    files = segment.open_compound_file(storage) if segment.is_compound() else None
+    store = OverlayStorage(files, storage) if files is not None else storage
+    perdoc = segment.codec().per_document_reader(store, segment)
+    try:
+        raw: list[str] = []
+        for docnum in range(segment.doc_count_all()):
+            if segment.is_deleted(docnum):
+                raw.append("")
+                continue
+            fields = perdoc.stored_fields(docnum)
+            raw.append(grams_text(str(fields.get("title") or ""), str(fields.get("body") or "")))
+        return raw
+    finally:
+        perdoc.close()
+        if files is not None:
+            files.close()
 
 
 def write_for_index(ix: Index) -> Path:
     """Build and persist the text index of ``ix``'s latest generation (after a commit), then remove
-    the persisted indexes of older generations. Returns the directory written."""
+    the persisted indexes of older generations and the segments' texts left by the indexer workers
+    (the persisted index now holds them). Returns the directory written.
+
+    Works from the table of contents, without opening an index reader (which maps every segment's
+    term index: over 300 MB on the benchmark corpus).
+    """
     storage = ix.storage
-    folder = storage.folder
+    folder = Path(storage.folder)
     gen = ix.latest_generation()
-    path = Path(folder) / f"{PREFIX}{gen}"
-    with ix.reader() as reader:
-        prints = fingerprint(reader)
-        if not path.exists():
-            texts: list[str] = []
-            for leaf, _offset in reader.leaf_readers():
-                texts.extend(_segment_texts(folder, leaf._segment, leaf))
-            TextIndex(texts).save(path, prints)
-    _remove_older(Path(folder), keep=path.name)
+    path = folder / f"{PREFIX}{gen}"
+    if not path.exists():
+        segments = ix._segments()
+        prints = [(s.segment_id(), s.doc_count_all(), s.doc_count()) for s in segments]
+        previous = _previous_texts(folder, keep=path.name)
+        texts: list[str] = []
+        for segment in segments:
+            texts.extend(_segment_texts(storage, segment, previous))
+        del previous
+        TextIndex(texts).save(path, prints)
+    _remove_older(folder, keep=path.name)
+    for leftover in folder.glob("*" + SEGMENT_TEXTS):
+        leftover.unlink(missing_ok=True)
     return path
 
 
@@ -375,37 +444,35 @@ def _remove_older(folder: Path, keep: str) -> None:
 
 
 def _build(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    code_parts: list[np.ndarray] = []
-    doc_parts: list[np.ndarray] = []
-    for first in range(0, len(texts), _CHUNK_DOCS):
-        chunk = texts[first : first + _CHUNK_DOCS]
-        codes, docs = _chunk_pairs(chunk, first)
-        code_parts.append(codes)
-        doc_parts.append(docs)
-    codes = np.concatenate(code_parts) if code_parts else np.zeros(0, dtype=np.uint32)
-    docs = np.concatenate(doc_parts) if doc_parts else np.zeros(0, dtype=np.int32)
-    # Chunks are in document order, so a stable sort by code keeps each list's docnums sorted.
-    order = np.argsort(codes, kind="stable")
-    codes, docs = codes[order], docs[order]
+    # Every distinct (code, docnum) pair as one uint64 ``code << 32 | docnum``: a single in-place sort
+    # orders them by code, then docnum (no argsort index array and no gathers: half the memory).
+    # Unsigned: a code of a character from U+8000 on has the top bit set.
+    parts = [_chunk_pairs(texts[i : i + _CHUNK_DOCS], i) for i in range(0, len(texts), _CHUNK_DOCS)]
+    pairs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+    del parts
+    pairs.sort()
+    codes = (pairs >> np.uint64(32)).astype(np.uint32)
+    docs = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int32)
+    del pairs
     bounds = np.flatnonzero(np.diff(codes)) + 1 if codes.size else np.zeros(0, dtype=np.int64)
     starts = np.concatenate(([0], bounds, [codes.size])).astype(np.int64)
     keys = codes[starts[:-1]] if codes.size else codes
-    return keys, starts, docs.astype(np.int32)
+    return keys, starts, docs
 
 
-def _chunk_pairs(chunk: list[str], first_doc: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct (code, docnum) pairs of a chunk of texts, sorted by code then docnum."""
+def _chunk_pairs(chunk: list[str], first_doc: int) -> np.ndarray:
+    """Distinct ``code << 32 | docnum`` pairs (uint64) of a chunk of texts, sorted."""
     lengths = np.fromiter((len(t) + 1 for t in chunk), dtype=np.int64, count=len(chunk))
     joined = _SEPARATOR.join(chunk) + _SEPARATOR
     cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    doc_of = np.repeat(np.arange(first_doc, first_doc + len(chunk), dtype=np.int64), lengths)
+    doc_of = np.repeat(np.arange(first_doc, first_doc + len(chunk), dtype=np.uint64), lengths)
     han = _is_han(cps) & (cps < 0x10000)
     nxt = np.zeros_like(han)
     nxt[:-1] = han[1:]
     at = np.flatnonzero(han)
     second = np.where(nxt[at], cps[np.minimum(at + 1, cps.size - 1)], 0)
-    codes = (cps[at].astype(np.int64) << 16) | second.astype(np.int64)
-    pairs = np.sort((codes << 32) | doc_of[at])  # (np.unique hashes in numpy 2: slower here)
+    codes = (cps[at].astype(np.uint64) << np.uint64(16)) | second.astype(np.uint64)
+    pairs = np.sort((codes << np.uint64(32)) | doc_of[at])  # (np.unique hashes in numpy 2: slower here)
     if pairs.size:
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
-    return (pairs >> 32).astype(np.uint32), (pairs & 0xFFFFFFFF).astype(np.int32)
+    return pairs

@@ -168,3 +168,20 @@ def test_the_persisted_substring_index_equals_one_built_from_the_stored_fields(s
     for run in ("学", "学会", "自动化学会积极", "蔡总统"):
         assert np.array_equal(loaded.docs_with(run), built.docs_with(run)), run
     assert sample in loaded.docs_with("自动化学会积极").tolist()
+
+
+def test_docs_with_finds_exactly_the_texts_containing_the_run(searcher: Searcher) -> None:
+    # The contract, checked against a scan of every normalized text: one character (start of a
+    # bigram or end of a run), a bigram, odd and even lengths, a run ending a title, an absent run.
+    index = snapshot_for(searcher.reader()).text
+    texts = [index.texts[d] for d in range(len(index.texts))]
+    title = normalize(searcher.document(id="cast-93567")["title"])
+    runs = ["学", "会", "中国", "学会", "科技工作者", "自动化学会积极", "峰论", title[-2:], title[-1]]
+    runs += ["蔡总统", "麒麟鳄"]
+    for run in runs:
+        expected = [d for d, text in enumerate(texts) if run in text]
+        assert index.docs_with(run).tolist() == expected, run
+        within = np.zeros(len(texts), dtype=bool)
+        within[::2] = True
+        assert index.docs_with(run, within).tolist() == [d for d in expected if d % 2 == 0], run
+    assert not index.docs_with("麒麟鳄").size

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -21,7 +22,7 @@ from indexer.writer import index_paths
 from search.models import MAX_PER_PAGE, SearchRequest
 from search.service import SearchSource, run_search
 from search.store import LIVE, IndexLocked, IndexStore, SchemaVersionMismatch
-from search.textindex import PREFIX, TextIndex
+from search.textindex import PREFIX, SEGMENT_TEXTS, TextIndex
 
 from .conftest import FIXTURES, REPO, SAMPLE_POST
 
@@ -56,11 +57,20 @@ def found(source: SearchSource, text: str) -> set[str]:
 
 
 def persisted_matches_live(index_dir: Path) -> bool:
-    """The live generation has exactly one persisted substring index, and it matches its docnums."""
+    """The live generation has exactly one persisted substring index, it matches its docnums and
+    equals the index built from the stored fields, and no worker's segment texts are left over."""
+    live = IndexStore(index_dir).live_dir()
     with IndexStore(index_dir).open().searcher() as s:
         reader = s.reader()
-        names = [p.name for p in IndexStore(index_dir).live_dir().glob(PREFIX + "*")]
-        return names == [f"{PREFIX}{reader.generation()}"] and TextIndex.load(reader) is not None
+        names = [p.name for p in live.glob(PREFIX + "*")]
+        loaded, built = TextIndex.load(reader), TextIndex.from_reader(reader)
+        return (
+            names == [f"{PREFIX}{reader.generation()}"]
+            and not list(live.glob("*" + SEGMENT_TEXTS))
+            and loaded is not None
+            and list(loaded.texts) == list(built.texts)
+            and all(np.array_equal(getattr(loaded, a), getattr(built, a)) for a in ("keys", "starts", "docs"))
+        )
 
 
 def all_ids(index_dir: Path) -> set[str]:
@@ -87,6 +97,7 @@ def test_incremental_runs_skip_update_add_and_prune(corpus: Path, tmp_path: Path
     update = index_paths([corpus], index_dir, workers=1)
     assert (update.added, update.updated, update.unchanged) == (1, 1, 12)
     assert update.documents == 14
+    assert persisted_matches_live(index_dir)  # the kept segments' texts came from the previous index
     assert changed_id in found(index_dir, "中国自动化学会承办")
     assert "demo-new-1" in found(index_dir, "物联网智能技术应用协会召开年度会员大会")
     assert persisted_matches_live(index_dir)
