@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermInfo
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader
 
@@ -130,13 +130,17 @@ class Snapshot:
 
     # -- facet columns -----------------------------------------------------------------------
     def _facet_column(self, reader: IndexReader, name: str, field: str) -> FacetColumn:
-        # Segment by segment, term by term: no look-up of terms a segment does not have.
+        # Segment by segment, in one pass over the field's term table: most values (names, dates)
+        # are in one document, inlined in their term entry, so they need no look-up or matcher.
         by_value: dict[str, list[int]] = {}
         for leaf, offset in reader.leaf_readers():
-            for term in leaf.field_terms(field):
+            for term, info in leaf.iter_field(field):
                 text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                ids: list[int] = []
-                _read_matcher(leaf.postings(field, text), ids, [], None)
+                if isinstance(info, W3TermInfo) and info.is_inlined():
+                    ids = list(info.inlined_postings()[0])
+                else:
+                    ids = []
+                    _read_matcher(leaf.postings(field, text), ids, [], None)
                 by_value.setdefault(text, []).extend(d + offset for d in ids)
         values = sorted(by_value)
         docs: list[np.ndarray] = []
