@@ -41,18 +41,17 @@ _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 
 @dataclass(frozen=True)
 class Postings:
-    """A posting list: sorted docnums, their term frequencies and (positional fields) raw values."""
+    """A posting list: sorted docnums and their term frequencies."""
 
     ids: np.ndarray
     weights: np.ndarray
-    values: tuple[bytes, ...] | None
 
     @property
     def df(self) -> int:
         return int(self.ids.size)
 
 
-EMPTY_POSTINGS = Postings(_EMPTY_IDS, np.zeros(0, dtype=np.float32), ())
+EMPTY_POSTINGS = Postings(_EMPTY_IDS, np.zeros(0, dtype=np.float32))
 
 
 @dataclass(frozen=True)
@@ -140,7 +139,7 @@ class Snapshot:
                     ids = list(info.inlined_postings()[0])
                 else:
                     ids = []
-                    _read_matcher(leaf.postings(field, text), ids, [], None)
+                    _read_matcher(leaf.postings(field, text), ids, [])
                 by_value.setdefault(text, []).extend(d + offset for d in ids)
         values = sorted(by_value)
         docs: list[np.ndarray] = []
@@ -169,8 +168,7 @@ class Snapshot:
             if hit is not None:
                 self._postings.move_to_end(key)
                 return hit
-        positional = field == "grams"
-        postings = self._read(reader, field, text, values=positional)
+        postings = self._read(reader, field, text)
         with self._lock:
             self._postings[key] = postings
             if len(self._postings) > POSTINGS_CACHE:
@@ -178,29 +176,24 @@ class Snapshot:
         return postings
 
     def read_uncached(self, reader: IndexReader, field: str, text: str) -> Postings:
-        """A posting list without positions, read without entering the cache."""
-        return self._read(reader, field, text, values=False)
+        """A posting list, read without entering the cache."""
+        return self._read(reader, field, text)
 
     @staticmethod
-    def _read(reader: IndexReader, field: str, text: str, *, values: bool) -> Postings:
+    def _read(reader: IndexReader, field: str, text: str) -> Postings:
         ids: list[int] = []
         weights: list[float] = []
-        raw: list[bytes] = []
         for leaf, offset in reader.leaf_readers():
             if (field, text) not in leaf:
                 continue
             matcher = leaf.postings(field, text)
             start = len(ids)
-            _read_matcher(matcher, ids, weights, raw if values else None)
+            _read_matcher(matcher, ids, weights)
             if offset:
                 ids[start:] = [docnum + offset for docnum in ids[start:]]
         if not ids:
             return EMPTY_POSTINGS
-        return Postings(
-            np.asarray(ids, dtype=np.int32),
-            np.asarray(weights, dtype=np.float32),
-            tuple(raw) if values else None,
-        )
+        return Postings(np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32))
 
     def expand(self, reader: IndexReader, field: str, prefix: str) -> list[str]:
         """Terms of ``field`` starting with ``prefix`` (cached)."""
@@ -243,7 +236,7 @@ class Snapshot:
         return math.log(self.doc_count / (df + 1)) + 1.0
 
 
-def _read_matcher(matcher: Any, ids: list[int], weights: list[float], raw: list[bytes] | None) -> None:
+def _read_matcher(matcher: Any, ids: list[int], weights: list[float]) -> None:
     """Append a leaf matcher's postings (deleted documents included: the live mask removes them)."""
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
@@ -254,16 +247,11 @@ def _read_matcher(matcher: Any, ids: list[int], weights: list[float], raw: list[
             ids.extend(matcher._ids)
             matcher._read_weights()
             weights.extend(matcher._weights)
-            if raw is not None:
-                matcher._read_values()
-                raw.extend(matcher._values)
             matcher._next_block()
         return
     while matcher.is_active():  # pragma: no cover - other codecs
         ids.append(matcher.id())
         weights.append(matcher.weight())
-        if raw is not None:
-            raw.append(matcher.value())
         matcher.next()
 
 
