@@ -27,14 +27,15 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 import jieba
 from whoosh.analysis import Analyzer, Token, Tokenizer
 
-from .lexicon import JIEBA_TAGS, load_lexicon
+from .lexicon import JIEBA_TAGS, lexicon_fingerprint, lexicon_path, load_lexicon
 from .normalize import HAN_CLASS, normalize
 
 __all__ = [
@@ -50,6 +51,9 @@ __all__ = [
     "WordTokenizer",
     "word_analyzer",
     "segmenter",
+    "reload_lexicon",
+    "active_lexicon_fingerprint",
+    "on_lexicon_reload",
     "pos_tag",
 ]
 
@@ -60,27 +64,111 @@ _HAN_ONLY_RE = re.compile(f"[{HAN_CLASS}]+")
 
 _init_lock = threading.Lock()
 _segmenter: jieba.Tokenizer | None = None
+#: The lexicon words jieba holds now (Han-only names), with their jieba tag.
+_loaded: dict[str, str] = {}
+#: For each word in ``_loaded``: its frequency and user tag in jieba before the lexicon added it, so
+#: removing it from the lexicon gives back jieba's own word (``北京``) rather than deleting it.
+_base: dict[str, tuple[int | None, str | None]] = {}
+_fingerprint: str | None = None
+_reload_hooks: list[Callable[[], None]] = []
 
 
 def segmenter() -> jieba.Tokenizer:
     """The process-wide jieba tokenizer, initialized once with the shared lexicon.
 
     Initializing at import of the web app (before gunicorn forks) shares the dictionary between
-    workers; the indexer's worker processes initialize their own.
+    workers; the indexer's worker processes initialize their own. :func:`reload_lexicon` updates it.
     """
-    global _segmenter
+    global _segmenter, _fingerprint
     if _segmenter is None:
         with _init_lock:
             if _segmenter is None:
                 jieba.setLogLevel(logging.WARNING)
                 tok = jieba.dt  # the default instance, so jieba.posseg sees the same words
                 tok.initialize()
-                for name, kind in load_lexicon().words():
-                    if _HAN_ONLY_RE.fullmatch(name):
-                        freq = max(tok.suggest_freq(name, False), 1000)
-                        tok.add_word(name, freq=freq, tag=JIEBA_TAGS[kind])
+                path = lexicon_path()
+                fingerprint = lexicon_fingerprint(path)
+                for name, tag in _lexicon_words(path).items():
+                    _add_word(tok, name, tag)
+                _fingerprint = fingerprint
                 _segmenter = tok
     return _segmenter
+
+
+def _lexicon_words(path: Path) -> dict[str, str]:
+    """The lexicon's names jieba can hold (Han only) and their jieba tag."""
+    return {
+        name: JIEBA_TAGS[kind] for name, kind in load_lexicon(path).words() if _HAN_ONLY_RE.fullmatch(name)
+    }
+
+
+def _add_word(tok: jieba.Tokenizer, name: str, tag: str) -> None:
+    if name not in _base:
+        _base[name] = (tok.FREQ.get(name), tok.user_word_tag_tab.get(name))
+    freq = max(tok.suggest_freq(name, False), 1000)  # at least enough to keep the name whole
+    tok.add_word(name, freq=freq, tag=tag)
+    _loaded[name] = tag
+
+
+def _remove_word(tok: jieba.Tokenizer, name: str) -> None:
+    base_freq, base_tag = _base.pop(name, (None, None))
+    added = tok.FREQ.get(name) or 0
+    if base_freq:  # a word of jieba's own dictionary: back to its own frequency
+        tok.FREQ[name] = base_freq
+    else:
+        tok.del_word(name)  # frequency 0: a prefix of longer words at most, never a word itself
+    tok.total -= added  # add_word added it; del_word does not take it back
+    if base_tag is None:
+        tok.user_word_tag_tab.pop(name, None)
+    else:
+        tok.user_word_tag_tab[name] = base_tag
+    del _loaded[name]
+
+
+def reload_lexicon() -> str:
+    """Re-read the lexicon file (:func:`search.lexicon.lexicon_path`) into the running segmenter.
+
+    New names are added with the same frequency rule as :func:`segmenter`, names no longer in the file
+    are removed (jieba's own words get their own frequency back), changed types get their new tag; then
+    every cache that depends on the dictionary is cleared (:func:`segment`, and the callbacks
+    registered with :func:`on_lexicon_reload`). Returns the new fingerprint.
+
+    Segmentation of a request running during the reload may mix both dictionaries; indexes must be
+    rebuilt with the new lexicon anyway (``huixun index PATH --rebuild``), and the web app reloads
+    when it opens such a generation. Raises ``OSError`` or :class:`search.lexicon.LexiconError`
+    (and changes nothing) when the file cannot be read.
+    """
+    global _fingerprint
+    tok = segmenter()
+    path = lexicon_path()
+    fingerprint = lexicon_fingerprint(path)
+    words = _lexicon_words(path)  # read before touching jieba, so a malformed file changes nothing
+    with _init_lock:
+        for name in [name for name in _loaded if name not in words]:
+            _remove_word(tok, name)
+        for name, tag in words.items():
+            if name not in _loaded:
+                _add_word(tok, name, tag)
+            elif _loaded[name] != tag:
+                tok.user_word_tag_tab[name] = _loaded[name] = tag
+        segment.cache_clear()
+        _fingerprint = fingerprint
+        hooks = list(_reload_hooks)
+    for hook in hooks:
+        hook()
+    return fingerprint
+
+
+def active_lexicon_fingerprint() -> str | None:
+    """The fingerprint of the lexicon the segmenter holds, ``None`` before it is initialized."""
+    return _fingerprint
+
+
+def on_lexicon_reload(callback: Callable[[], None]) -> Callable[[], None]:
+    """Call ``callback`` after every :func:`reload_lexicon` (for caches of lexicon-derived data, such
+    as a cached :class:`search.lexicon.Lexicon`); returns it, so it can decorate."""
+    _reload_hooks.append(callback)
+    return callback
 
 
 def pos_tag(word: str) -> str:

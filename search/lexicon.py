@@ -10,13 +10,21 @@ File format: ``type<TAB>canonical<TAB>alias|alias`` per line, ``#`` starts a com
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .normalize import normalize
 
-__all__ = ["Lexicon", "LexiconError", "DEFAULT_LEXICON_PATH", "load_lexicon", "lexicon_path"]
+__all__ = [
+    "Lexicon",
+    "LexiconError",
+    "DEFAULT_LEXICON_PATH",
+    "load_lexicon",
+    "lexicon_path",
+    "lexicon_fingerprint",
+]
 
 DEFAULT_LEXICON_PATH = Path(__file__).parent / "data" / "lexicon.tsv"
 ENTITY_TYPES = ("org", "person", "place", "term")
@@ -56,6 +64,15 @@ def lexicon_path() -> Path:
     """The lexicon in use: ``HUIXUN_LEXICON`` when set, else the packaged file."""
     env = os.environ.get("HUIXUN_LEXICON")
     return Path(env) if env else DEFAULT_LEXICON_PATH
+
+
+def lexicon_fingerprint(path: Path | None = None) -> str:
+    """The sha256 (hex) of the lexicon file's bytes (default: :func:`lexicon_path`): an index generation
+    records the fingerprint it was segmented with, so a web worker can tell its lexicon is stale.
+
+    Raises ``OSError`` if the file is unreadable.
+    """
+    return hashlib.sha256((path or lexicon_path()).read_bytes()).hexdigest()
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:

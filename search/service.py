@@ -24,6 +24,7 @@ from typing import Any, TypeAlias
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from .analysis import on_lexicon_reload
 from .facets import apply_selections, compute_facets, selection_masks
 from .highlight import highlight, snippet
 from .lexicon import Lexicon, load_lexicon
@@ -43,6 +44,9 @@ SearchSource: TypeAlias = Searcher | Index | IndexStore | str | os.PathLike[str]
 @functools.cache
 def _lexicon() -> Lexicon:
     return load_lexicon()
+
+
+on_lexicon_reload(_lexicon.cache_clear)  # a reloaded lexicon (search.analysis.reload_lexicon) is read again
 
 
 @contextmanager

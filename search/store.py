@@ -33,6 +33,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
+from .analysis import active_lexicon_fingerprint
+from .lexicon import lexicon_fingerprint
 from .schema import SCHEMA_VERSION, build_schema
 
 __all__ = [
@@ -67,23 +69,34 @@ class IndexLocked(IndexStoreError):
 
 @dataclass
 class IndexMeta:
-    """What ``meta.json`` of a generation records."""
+    """What ``meta.json`` of a generation records.
+
+    ``lexicon`` is the fingerprint (:func:`search.lexicon.lexicon_fingerprint`) of the lexicon the
+    generation was segmented with; ``None`` in meta files written before it was recorded.
+    """
 
     schema_version: int
     created_at: str
     last_indexed_at: str | None = None
     documents: int = 0
+    lexicon: str | None = None
 
     @classmethod
     def read(cls, gen_dir: Path) -> IndexMeta:
         data = json.loads((gen_dir / META).read_text(encoding="utf-8"))
-        keys = ("schema_version", "created_at", "last_indexed_at", "documents")
+        keys = ("schema_version", "created_at", "last_indexed_at", "documents", "lexicon")
         return cls(**{k: data.get(k) for k in keys})
 
     def write(self, gen_dir: Path) -> None:
         tmp = gen_dir / (META + ".tmp")
         tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
         os.replace(tmp, gen_dir / META)
+
+
+def segmentation_lexicon() -> str:
+    """The fingerprint of the lexicon this process segments with: the one jieba loaded, or (before
+    jieba is loaded) the lexicon file's, which is what it will load."""
+    return active_lexicon_fingerprint() or lexicon_fingerprint()
 
 
 def utc_now() -> str:
@@ -148,7 +161,8 @@ class IndexStore:
         gen = self.root / f"gen-{stamp}-{os.getpid()}-{os.urandom(3).hex()}"
         gen.mkdir()
         ix = whoosh_index.create_in(str(gen), build_schema())
-        IndexMeta(schema_version=SCHEMA_VERSION, created_at=utc_now()).write(gen)
+        meta = IndexMeta(schema_version=SCHEMA_VERSION, created_at=utc_now(), lexicon=segmentation_lexicon())
+        meta.write(gen)
         return gen, ix
 
     def switch_live(self, gen: Path) -> None:
@@ -234,9 +248,10 @@ class IndexStore:
         )
 
     def touch_meta(self, gen: Path, documents: int) -> None:
-        """Record an indexing run in ``gen``'s metadata."""
+        """Record an indexing run in ``gen``'s metadata, with the lexicon it segmented with."""
         meta = IndexMeta.read(gen)
         meta.last_indexed_at = utc_now()
         meta.documents = documents
+        meta.lexicon = segmentation_lexicon()
         meta.write(gen)
 

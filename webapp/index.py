@@ -2,7 +2,10 @@
 
 :class:`IndexHolder` opens the live index lazily (so gunicorn's ``preload_app`` master never holds one:
 each worker opens its own after fork) and reopens it when the ``live`` symlink points to a new
-generation (``huixun index --rebuild``).
+generation (``huixun index --rebuild``). A generation segmented with another lexicon than the one this
+worker holds (``lexicon`` fingerprint in its ``meta.json``) makes the worker reload the lexicon file
+(:func:`search.analysis.reload_lexicon`) before it serves that generation, so queries are cut the way
+the generation's documents were: a staff edit of the lexicon + a rebuild needs no restart.
 
 Each request checks a searcher out (:func:`get_searcher`, kept in ``g``, the flaskr ``get_db`` shape)
 and checks it back in at teardown. Checked-in searchers wait in a small pool and are ``refresh()``-ed
@@ -16,6 +19,7 @@ that work is never cut short by the search time limit.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from dataclasses import dataclass
@@ -25,6 +29,7 @@ from flask import Flask, current_app, g
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from search.analysis import active_lexicon_fingerprint, reload_lexicon, segmenter
 from search.snapshot import snapshot_for
 from search.store import IndexMeta, IndexStore
 
@@ -62,6 +67,7 @@ class IndexHolder:
         with self._lock:
             if self._index is None or self._key != key:
                 index = self.store.open()
+                _sync_lexicon(self.store.meta())
                 stale, self._idle = self._idle, []
                 if self._key is not None and self._key[0] == key[0]:
                     for searcher in stale:  # idle searchers of the previous generation
@@ -93,6 +99,20 @@ class IndexHolder:
     @property
     def root(self) -> Path:
         return self.store.root
+
+
+def _sync_lexicon(meta: IndexMeta) -> None:
+    """Reload the lexicon when the generation was segmented with another one than this process holds."""
+    segmenter()  # the lexicon this process holds (loaded now if not yet)
+    if meta.lexicon and meta.lexicon != active_lexicon_fingerprint():
+        reload_lexicon()
+        if meta.lexicon != active_lexicon_fingerprint():
+            # The file changed again since the rebuild (or the index was built elsewhere): serve with
+            # the file as it is now; the next rebuild brings the two back together.
+            logging.getLogger(__name__).warning(
+                "the index was built with lexicon %s, the lexicon file is now %s",
+                meta.lexicon[:12], (active_lexicon_fingerprint() or "")[:12],
+            )
 
 
 def holder() -> IndexHolder:
