@@ -37,7 +37,7 @@ import mmap
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -317,14 +317,21 @@ def _map_blob(path: Path) -> bytes | mmap.mmap:
 
 
 def _stored_texts(reader: IndexReader) -> list[str]:
-    raw: list[str] = []
-    for docnum in range(reader.doc_count_all()):
-        if reader.is_deleted(docnum):
-            raw.append("")
+    return _grams_texts(reader.doc_count_all(), reader.is_deleted, reader.stored_fields)
+
+
+def _grams_texts(
+    count: int, is_deleted: Callable[[int], bool], stored_fields: Callable[[int], dict[str, Any]]
+) -> list[str]:
+    """The grams text of documents ``0 .. count-1`` from their stored fields ("" for deleted ones)."""
+    texts: list[str] = []
+    for docnum in range(count):
+        if is_deleted(docnum):
+            texts.append("")
             continue
-        fields = reader.stored_fields(docnum)
-        raw.append(grams_text(str(fields.get("title") or ""), str(fields.get("body") or "")))
-    return raw
+        fields = stored_fields(docnum)
+        texts.append(grams_text(str(fields.get("title") or ""), str(fields.get("body") or "")))
+    return texts
 
 
 def save_segment_texts(folder: str, segment_id: str, texts: Sequence[str]) -> None:
@@ -395,14 +402,7 @@ def _segment_stored_texts(storage: FileStorage, segment: Any) -> list[str]:
     store = OverlayStorage(files, storage) if files is not None else storage
     perdoc = segment.codec().per_document_reader(store, segment)
     try:
-        raw: list[str] = []
-        for docnum in range(segment.doc_count_all()):
-            if segment.is_deleted(docnum):
-                raw.append("")
-                continue
-            fields = perdoc.stored_fields(docnum)
-            raw.append(grams_text(str(fields.get("title") or ""), str(fields.get("body") or "")))
-        return raw
+        return _grams_texts(segment.doc_count_all(), segment.is_deleted, perdoc.stored_fields)
     finally:
         perdoc.close()
         if files is not None:
