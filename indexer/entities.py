@@ -934,6 +934,13 @@ def _find_people(
         if not known:
             # Without a confirmed name, a dictionary word is a term of a list of terms (高技术、高水平).
             names = [sp for sp in names if freq.get(norm[sp[0] : sp[1]], 0) == 0]
+        else:
+            # Beside a confirmed name, a dictionary word still needs a common surname to be a name
+            # (科普画廊、宣传栏、电子显示屏 lists things, not people; 王平 and 高明 can be names).
+            names = [
+                sp for sp in names
+                if freq.get(norm[sp[0] : sp[1]], 0) == 0 or norm[sp[0]] in _COMMON_SURNAMES
+            ]
         if known or (len(names) >= 2 and len(names) * 5 >= len(spans) * 3):
             for sp in names:
                 found[sp] = None

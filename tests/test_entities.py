@@ -382,3 +382,11 @@ def test_real_names_survive_the_function_word_rules() -> None:
             assert orgs == [] and extract_entities(text).people == ["王小琪"]
         else:
             assert org in orgs, (text, orgs)
+
+
+def test_a_list_of_things_beside_a_name_gives_no_person():
+    # cast-112377: 宣传栏 is a dictionary word in a list of things; jieba tags it as a name.
+    text = "及时在辖区内科普画廊、宣传栏、电子显示屏、全媒体科普视窗更新宣传内容。区科协主席王平出席。"
+    people = extract_entities(text).people
+    assert "宣传栏" not in people
+    assert "王平" in people
