@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from whoosh.searching import Searcher
+
+from search.models import SearchRequest, SearchResponse
+from search.service import run_search
+from search.store import IndexStore
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_DIR = REPO / "data" / "demo"
@@ -30,6 +36,18 @@ def demo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     report = index_paths([FIXTURES, SAMPLE_POST], index_dir, workers=2)
     assert report.ok, report.errors
     return index_dir
+
+
+@pytest.fixture(scope="module")
+def searcher(demo_index: Path) -> Iterator[Searcher]:
+    """A searcher over the demo index, shared by the tests of one module."""
+    with IndexStore(demo_index).open().searcher() as s:
+        yield s
+
+
+def search(searcher: Searcher, q: str, **kwargs: object) -> SearchResponse:
+    """``run_search`` with a request built from keyword arguments (``QueryError`` on bad ones)."""
+    return run_search(searcher, SearchRequest.create(q, **kwargs))  # type: ignore[arg-type]
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

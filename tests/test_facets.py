@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from whoosh.searching import Searcher
 
 from search.models import FACETS, SearchRequest
 from search.service import run_search
-from search.store import IndexStore
-
-
-@pytest.fixture(scope="module")
-def searcher(demo_index: Path) -> Iterator[Searcher]:
-    with IndexStore(demo_index).open().searcher() as s:
-        yield s
 
 
 def total(searcher: Searcher, q: str, filters: dict[str, list[str]]) -> int:

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import pytest
 from whoosh import query
 from whoosh.searching import Searcher
 
@@ -22,18 +20,11 @@ from search.models import MAX_PER_PAGE, SearchRequest
 from search.normalize import normalize
 from search.service import SearchSource, run_search
 from search.snapshot import snapshot_for
-from search.store import IndexStore
 from search.textindex import PREFIX, TextIndex, index_folder
 
 from .conftest import REPO
 
 SAMPLE_ID = "000_99532756a9d00d77"
-
-
-@pytest.fixture(scope="module")
-def searcher(demo_index: Path) -> Iterator[Searcher]:
-    with IndexStore(demo_index).open().searcher() as s:
-        yield s
 
 
 def ids(searcher: Searcher, q: query.Query) -> set[str]:

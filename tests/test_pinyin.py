@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from whoosh.searching import Searcher
 
 from search.lexicon import load_lexicon
-from search.models import SearchRequest, SearchResponse
 from search.normalize import normalize
 from search.pinyin import expand_pinyin, lookup_keys, reading, split_syllables
 from search.query import TextTerm, parse_query
-from search.service import get_document, run_search
+from search.service import get_document
 from search.snapshot import snapshot_for
-from search.store import IndexStore
+
+from .conftest import search
 
 KCZG_DOCS = {"000_99532756a9d00d77", "cast-120382", "cast-120382-hant"}
-
-
-@pytest.fixture(scope="module")
-def searcher(demo_index: Path) -> Iterator[Searcher]:
-    with IndexStore(demo_index).open().searcher() as s:
-        yield s
-
-
-def search(searcher: Searcher, q: str, **kwargs: object) -> SearchResponse:
-    return run_search(searcher, SearchRequest.create(q, **kwargs))  # type: ignore[arg-type]
 
 
 def all_ids(searcher: Searcher, q: str) -> set[str]:

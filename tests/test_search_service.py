@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from whoosh.searching import Searcher
 
-from search.models import SearchRequest, SearchResponse
+from search.models import SearchResponse
 from search.normalize import normalize
-from search.service import get_document, highlight_document, run_search
-from search.store import IndexStore
+from search.service import get_document, highlight_document
+
+from .conftest import search
 
 MARK_RE = re.compile(r"<mark>(.*?)</mark>")
-
-
-@pytest.fixture(scope="module")
-def searcher(demo_index: Path) -> Iterator[Searcher]:
-    with IndexStore(demo_index).open().searcher() as s:
-        yield s
-
-
-def search(searcher: Searcher, q: str, **kwargs: object) -> SearchResponse:
-    return run_search(searcher, SearchRequest.create(q, **kwargs))  # type: ignore[arg-type]
 
 
 def ids(response: SearchResponse) -> list[str]:
