@@ -33,7 +33,7 @@ from whoosh.index import Index
 from whoosh.writing import MERGE_SMALL
 
 from search.analysis import document_terms
-from search.schema import build_schema, encode_positions
+from search.schema import build_schema, encode_postings
 from search.store import IndexStore, utc_now
 from search.textindex import write_for_index
 
@@ -142,9 +142,9 @@ def _prepared(ann: Announcement, digest: str) -> PreparedDocument:
     origin = os.path.abspath(ann.origin)
     fields: dict[str, Any] = {
         "id": ann.id,
-        "title": encode_positions(schema["title"], terms.title),
+        "title": encode_postings(schema["title"], terms.title),
         "_stored_title": title,
-        "body": encode_positions(schema["body"], terms.body),
+        "body": encode_postings(schema["body"], terms.body),
         "_stored_body": body,
         "url": ann.url,
         "date": ann.date,

@@ -28,6 +28,13 @@ Substring and phrase recall (any string of Han characters finds its documents) i
 indexer writes a bigram index of each generation's normalized texts beside the Whoosh files
 (:mod:`search.textindex`). Version 1 also had a ``grams`` field of positional bigrams, which the
 query side no longer read; it cost half the postings and most of the index size.
+
+Version 3 stores term frequencies, not positions, in ``title`` and ``body`` (Whoosh's ``Frequency``
+format). A quoted phrase is matched exactly on the normalized text through the substring index, which
+is stricter than word positions (it does not depend on how jieba cut either side), so nothing read
+the positions; decoding them was most of the cost of reading a posting block, and writing them a
+third of the postings' bytes. The tokenizers still give sequential positions (Whoosh's contract), so
+a schema that wants ``phrase=True`` can have it.
 """
 
 from __future__ import annotations
@@ -52,10 +59,10 @@ __all__ = [
     "AnalyzedText",
     "pre_analyze",
     "encode_terms",
-    "encode_positions",
+    "encode_postings",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Facet name (as the API calls it) → index field.
 FACET_FIELDS: dict[str, str] = {
@@ -87,20 +94,20 @@ class PreAnalyzed:
 def pre_analyze(field: fields.FieldType, text: str) -> PreAnalyzed:
     """The postings ``field.index(text)`` would produce, computed fast for huixun's text fields.
 
-    For a field with the ``Positions`` format and one of huixun's tokenizers this skips Whoosh's
-    per-token ``Token`` objects and generic ``word_values`` loop (about half of the analysis time)
-    and builds the same ``(term bytes, frequency, weight, encoded positions)`` tuples directly; the
-    tests check the two agree exactly. Any other field goes through ``field.index``.
+    For a field with the ``Frequency`` or ``Positions`` format and one of huixun's tokenizers this
+    skips Whoosh's per-token ``Token`` objects and generic ``word_values`` loop (about half of the
+    analysis time) and builds the same ``(term bytes, frequency, weight, encoded value)`` tuples
+    directly; the tests check the two agree exactly. Any other field goes through ``field.index``.
     """
     analyzer = field.analyzer
-    if type(field.format) is not formats.Positions or not isinstance(analyzer, _TermTokenizer):
+    if type(field.format) not in _FAST_FORMATS or not isinstance(analyzer, _TermTokenizer):
         return PreAnalyzed(field.index(text))
     return encode_terms(field, analyzer.terms(text))
 
 
 def encode_terms(field: fields.FieldType, terms: Iterable[tuple[str, int, int, int]]) -> PreAnalyzed:
-    """Encode a ``(term, position, startchar, endchar)`` stream as the postings of a ``Positions``
-    field (see :func:`pre_analyze`)."""
+    """Encode a ``(term, position, startchar, endchar)`` stream as the postings of ``field`` (see
+    :func:`pre_analyze`)."""
     positions: dict[str, list[int]] = {}
     get = positions.get
     for term, pos, _start, _end in terms:
@@ -109,14 +116,30 @@ def encode_terms(field: fields.FieldType, terms: Iterable[tuple[str, int, int, i
             positions[term] = [pos]
         else:
             plist.append(pos)
-    return encode_positions(field, positions)
+    return encode_postings(field, positions)
 
 
-def encode_positions(field: fields.FieldType, positions: dict[str, list[int]]) -> PreAnalyzed:
+def encode_postings(field: fields.FieldType, positions: dict[str, list[int]]) -> PreAnalyzed:
     """Encode ``term → [positions]`` (e.g. from :func:`search.analysis.document_terms`) as the
-    postings of a ``Positions`` field: ``(term bytes, frequency, weight, Positions.encode(...))``."""
+    postings ``field.index`` would give: ``(term bytes, frequency, weight, value)``, where the value
+    is ``Frequency.encode`` (the count) or ``Positions.encode`` (the count and the positions) by the
+    field's format.
+    """
     fmt = field.format
     weights = _weights(fmt.field_boost)
+    if type(fmt) is formats.Frequency:
+        counts = _packed_counts
+        return PreAnalyzed(
+            [
+                (
+                    term.encode("utf-8"),
+                    len(plist),
+                    weights[len(plist)] if len(plist) < len(weights) else float(len(plist) * fmt.field_boost),
+                    counts[len(plist)] if len(plist) < len(counts) else pack_uint(len(plist)),
+                )
+                for term, plist in positions.items()
+            ]
+        )
     single = _single_position
     items = []
     for term, plist in positions.items():
@@ -135,6 +158,10 @@ def encode_positions(field: fields.FieldType, positions: dict[str, list[int]]) -
         items.append((term.encode("utf-8"), n, weight, value))
     return PreAnalyzed(items)
 
+
+_FAST_FORMATS = (formats.Frequency, formats.Positions)
+# ``Frequency.encode`` of the common counts, shared like the weights below.
+_packed_counts = tuple(pack_uint(n) for n in range(64))
 
 # Encoded values of single-position postings, shared: pickling ``[p]`` again for every posting costs
 # more than the lookup, and one shared bytes object per position saves memory in the segment builder.
@@ -168,8 +195,8 @@ def build_schema() -> Schema:
     """A new instance of the huixun schema (version :data:`SCHEMA_VERSION`)."""
     return Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
-        title=AnalyzedText(analyzer=word_analyzer(), stored=True, phrase=True, field_boost=TITLE_BOOST),
-        body=AnalyzedText(analyzer=word_analyzer(), stored=True, phrase=True),
+        title=AnalyzedText(analyzer=word_analyzer(), stored=True, phrase=False, field_boost=TITLE_BOOST),
+        body=AnalyzedText(analyzer=word_analyzer(), stored=True, phrase=False),
         url=fields.STORED(),
         date=fields.ID(stored=True, sortable=True),
         year=fields.ID(stored=True, sortable=True),

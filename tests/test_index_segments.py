@@ -8,12 +8,12 @@ from typing import Any
 
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.query import Phrase, Term
+from whoosh.query import And, Term
 
 from indexer.segments import SegmentBuilder
 from search import analysis
 from search.analysis import document_terms
-from search.schema import build_schema, encode_positions
+from search.schema import build_schema, encode_postings
 
 from .conftest import FIXTURES
 
@@ -41,9 +41,9 @@ def _prepared(schema: Any, doc: dict[str, Any]) -> dict[str, Any]:
     terms = document_terms(doc["title"], doc["body"])
     return dict(
         doc,
-        title=encode_positions(schema["title"], terms.title),
+        title=encode_postings(schema["title"], terms.title),
         _stored_title=doc["title"],
-        body=encode_positions(schema["body"], terms.body),
+        body=encode_postings(schema["body"], terms.body),
         _stored_body=doc["body"],
     )
 
@@ -79,8 +79,12 @@ def test_segment_builder_matches_whoosh_add_document(tmp_path: Path) -> None:
         for term in (b"\xe7\xa7\x91\xe5\x8d\x8f", "科技".encode()):  # 科协, 科技
             ia, ib = a.term_info("body", term), b.term_info("body", term)
             assert (ib.doc_frequency(), ib.max_weight(), ib.min_length(), ib.max_length()) == (
-                ia.doc_frequency(), ia.max_weight(), ia.min_length(), ia.max_length())
-    q = Phrase("body", [w.text for w in analysis.segment("科技工作者").words])
+                ia.doc_frequency(),
+                ia.max_weight(),
+                ia.min_length(),
+                ia.max_length(),
+            )
+    q = And([Term("body", w.text) for w in analysis.segment("科技工作者").words])
     with reference.searcher() as a, ours.searcher() as b:
         found = [(hit["id"], round(hit.score, 4)) for hit in a.search(q, limit=None)]
         assert found and [(hit["id"], round(hit.score, 4)) for hit in b.search(q, limit=None)] == found
@@ -108,5 +112,5 @@ def test_segments_written_by_workers_merge(tmp_path: Path) -> None:
         assert {d["id"]: d["title"] for d in s.documents()} == before
         for doc_id, title in before.items():
             words = [w.text for w in analysis.segment(title).words]
-            q = Phrase("title", words) if len(words) > 1 else Term("title", words[0])
+            q = And([Term("title", w) for w in words])
             assert doc_id in {hit["id"] for hit in s.search(q, limit=None)}
