@@ -5,7 +5,8 @@ Selections combine with OR inside a facet and AND across facets. The count of a 
 results that selecting it would give: each facet is counted over the results filtered by every *other*
 facet's selection (its own selection left out), so values of a facet with a selection still show what
 choosing them instead would give. Counting is one ``numpy.bincount`` per facet over the per-generation
-columns of :class:`search.snapshot.FacetColumn`.
+columns of :class:`search.snapshot.FacetColumn`, over the matched documents' values only (a facet's
+cost follows the number of results, not the number of values).
 
 Buckets are sorted by count (then value), cut to ``facet_limit`` unless the facet is named in
 ``facet_more``; ``year`` and ``month`` are sorted by value, newest first, and never cut. A selected
@@ -20,7 +21,7 @@ import numpy as np
 
 from .models import FACETS, FacetBucket, SearchRequest, parse_date_bound
 from .normalize import normalize
-from .snapshot import FacetColumn, Snapshot
+from .snapshot import DocSet, FacetColumn, Snapshot
 
 __all__ = ["selection_masks", "apply_selections", "compute_facets"]
 
@@ -70,9 +71,16 @@ def compute_facets(
     request's selections, ``masks`` those selections (:func:`selection_masks`)."""
     facets: dict[str, tuple[FacetBucket, ...]] = {}
     totals: dict[str, int] = {}
+    # Facets without a selection of their own count over the same documents: list them once.
+    among_all = apply_selections(base, masks)
+    docs_all = DocSet.of(among_all)
     for name in FACETS:
         column = snap.facets[name]
-        counts = column.counts(apply_selections(base, masks, skip=name))
+        if name in masks:
+            among = apply_selections(base, masks, skip=name)
+            counts = column.counts(among)
+        else:
+            counts = column.counts(among_all, docs_all)
         selected = set(request.filters.get(name, ()))
         ordered = name == "year"
         limit = None if ordered or name in request.facet_more else request.facet_limit
@@ -80,7 +88,7 @@ def compute_facets(
     years = request.filters.get("year", ())
     if len(years) == 1:
         month_col = snap.months
-        counts = month_col.counts(apply_selections(base, masks))
+        counts = month_col.counts(among_all, docs_all)
         prefix = years[0] + "-"
         keep = np.array([v.startswith(prefix) for v in month_col.values], dtype=bool)
         counts = np.where(keep, counts, 0) if keep.size else counts
@@ -109,14 +117,25 @@ def _buckets(
 ) -> tuple[tuple[FacetBucket, ...], int]:
     values, index = column.values, column.index
     present = np.flatnonzero(counts)
+    distinct = int(present.size)
     if by_value:
-        order = sorted(present.tolist(), key=lambda i: values[i], reverse=True)
+        # ``values`` are sorted and distinct: by value, newest first, is the reverse index order.
+        shown = present[::-1]
     else:
-        # Values are sorted (the index's term order), so the index breaks count ties alphabetically.
-        order = present[np.lexsort((present, -counts[present]))].tolist()
-    distinct = len(order)
-    shown = order if limit is None else order[:limit]
-    buckets = [FacetBucket(values[i], int(counts[i]), values[i] in selected) for i in shown]
+        # Count, then value (``values`` are sorted, so the index breaks count ties alphabetically)
+        # as one int64 key, largest first; only the ``limit`` best are sorted.
+        key = counts[present].astype(np.int64) * len(values) + (len(values) - 1 - present)
+        if limit is not None and distinct > limit:
+            top = np.argpartition(-key, limit - 1)[:limit]
+        else:
+            top = np.arange(distinct)
+        shown = present[top[np.argsort(-key[top])]]
+    if limit is not None:
+        shown = shown[:limit]
+    counted = counts[shown].tolist()
+    buckets = [
+        FacetBucket(values[i], n, values[i] in selected) for i, n in zip(shown.tolist(), counted, strict=True)
+    ]
     listed = {b.value for b in buckets}
     for value in sorted(selected - listed):
         i = index.get(value)

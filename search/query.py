@@ -42,6 +42,7 @@ __all__ = [
     "clean_query_text",
     "PINYIN_PREFIX",
     "title_key",
+    "title_key_of_normalized",
     "raw_key",
 ]
 
@@ -137,7 +138,12 @@ class TermPlan:
 
 def title_key(text: str) -> str:
     """The comparable form of a title or query: its normalized Han and Latin characters only."""
-    return "".join(m.group(0) for m in RUN_RE.finditer(normalize(text)))
+    return title_key_of_normalized(normalize(text))
+
+
+def title_key_of_normalized(norm: str) -> str:
+    """:func:`title_key` of a text already normalized (``normalize(text)``)."""
+    return "".join(m.group(0) for m in RUN_RE.finditer(norm))
 
 
 def raw_key(text: str) -> str:

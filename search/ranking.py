@@ -337,10 +337,12 @@ def order(
         if len(match.text_key) >= RERANK_MIN_CHARS:
             bonus = np.zeros(top.size, dtype=np.float32)
             for i, index in enumerate(top[:RERANK_DEPTH].tolist()):
-                key, raw = snap.title_keys(int(docs[index]), title_of)
+                docnum = int(docs[index])
+                key = snap.title_key(docnum)
                 if key == match.text_key:
                     # the same title in the script the user typed wins over its twin in the other
-                    bonus[i] = TITLE_EQUALS_BONUS + (SAME_SCRIPT_BONUS if raw == match.raw_key else 0.0)
+                    same = snap.raw_title_key(docnum, title_of) == match.raw_key
+                    bonus[i] = TITLE_EQUALS_BONUS + (SAME_SCRIPT_BONUS if same else 0.0)
                 elif match.text_key in key:
                     bonus[i] = TITLE_CONTAINS_BONUS
             final = scores[top] + bonus
@@ -353,4 +355,3 @@ def order(
         undated = dates == 0
         ranked = np.lexsort((-scores, np.where(undated, 99999999, dates)))
     return docs[ranked[:stop]]
-

@@ -139,9 +139,25 @@ class Texts(Sequence[str]):
         start, end = int(self.offsets[docnum]), int(self.offsets[docnum + 1])
         return bytes(self.blob[start:end]).decode("utf-8")
 
+    def first_line(self, docnum: int) -> str:
+        """The text of ``docnum`` up to its first line break (the whole text when it has none)."""
+        start, end = int(self.offsets[docnum]), int(self.offsets[docnum + 1])
+        newline = self.blob.find(b"\n", start, end)
+        return bytes(self.blob[start : end if newline < 0 else newline]).decode("utf-8")
+
     def contains(self, docnum: int, needle: bytes) -> bool:
         """Whether the text of ``docnum`` contains the UTF-8 bytes ``needle`` (no decoding)."""
         return self.blob.find(needle, int(self.offsets[docnum]), int(self.offsets[docnum + 1])) >= 0
+
+    def containing(self, docnums: np.ndarray, needle: bytes) -> np.ndarray:
+        """The docnums (int32, in the given order) of ``docnums`` whose text contains ``needle``."""
+        if not docnums.size:
+            return np.zeros(0, dtype=np.int32)
+        find, offsets = self.blob.find, self.offsets
+        starts = offsets[docnums].tolist()
+        ends = offsets[docnums + 1].tolist()
+        keep = [find(needle, start, end) >= 0 for start, end in zip(starts, ends, strict=True)]
+        return np.asarray(docnums, dtype=np.int32)[np.asarray(keep, dtype=bool)]
 
     @property
     def nbytes(self) -> int:
@@ -154,8 +170,9 @@ class TextIndex:
     ``mapped`` is True when the arrays are read-only mappings of persisted files.
     """
 
-    def __init__(self, texts: Sequence[str] | Texts, arrays: tuple[np.ndarray, ...] | None = None,
-                 mapped: bool = False):
+    def __init__(
+        self, texts: Sequence[str] | Texts, arrays: tuple[np.ndarray, ...] | None = None, mapped: bool = False
+    ):
         self.texts = texts if isinstance(texts, Texts) else Texts.from_strings(texts)
         if arrays is None:
             arrays = _build(list(texts))
@@ -200,8 +217,9 @@ class TextIndex:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         try:
-            for name, array in zip(_ARRAYS, (self.keys, self.starts, self.docs, self.texts.offsets),
-                                   strict=True):
+            for name, array in zip(
+                _ARRAYS, (self.keys, self.starts, self.docs, self.texts.offsets), strict=True
+            ):
                 np.save(tmp / f"{name}.npy", np.ascontiguousarray(array))
             with open(tmp / _BLOB, "wb") as fh:
                 fh.write(self.texts.blob)
@@ -215,8 +233,7 @@ class TextIndex:
     def docs_containing(self, text: str, within: np.ndarray) -> np.ndarray:
         """Sorted docnums among the mask ``within`` whose normalized text contains ``text`` (any
         string), checked document by document: for a few candidates only."""
-        needle, contains = text.encode("utf-8"), self.texts.contains
-        return np.asarray([d for d in np.flatnonzero(within).tolist() if contains(d, needle)], dtype=np.int32)
+        return self.texts.containing(np.flatnonzero(within), text.encode("utf-8"))
 
     @property
     def nbytes(self) -> int:
@@ -267,8 +284,7 @@ class TextIndex:
                 if not ids.size:
                     break
                 ids = np.intersect1d(ids, other, assume_unique=True)
-            needle, contains = run.encode("utf-8"), self.texts.contains
-            return np.asarray([d for d in ids.tolist() if contains(d, needle)], dtype=np.int32)
+            return self.texts.containing(ids, run.encode("utf-8"))
         return ids if within is None else ids[within[ids]]
 
 
@@ -303,10 +319,13 @@ def index_folder(reader: IndexReader) -> str | None:
 
 
 def _map_array(path: Path) -> np.ndarray:
-    array = np.load(path, allow_pickle=False)
-    if array.size:  # numpy cannot map an empty file region
-        array = np.load(path, mmap_mode="r", allow_pickle=False)
-    return array
+    try:
+        mapped = np.load(path, mmap_mode="r", allow_pickle=False)
+    except ValueError:  # some numpy versions cannot map an empty array's region
+        return np.load(path, allow_pickle=False)
+    # A plain ndarray view of the mapping: np.memmap's Python-level __getitem__ costs a microsecond
+    # per scalar read, which the search loops do by the hundred thousand.
+    return mapped.view(np.ndarray)
 
 
 def _map_blob(path: Path) -> bytes | mmap.mmap:
