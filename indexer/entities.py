@@ -25,8 +25,10 @@ original case of Latin letters; offsets are offsets into the input (normalizatio
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from search.analysis import Word, pos_tag, segment, segmenter
@@ -210,12 +212,24 @@ def entity_forms(name: str) -> set[str]:
 
 
 def _tag(word: Word) -> str:
-    return _tag_of(word.text) if word.han else "eng"
+    if not word.han:
+        return "eng"
+    return _TAGS.get(word.text) or _tag_of(word.text)
 
 
-@functools.lru_cache(maxsize=1 << 17)
+#: word → jieba tag, filled as words are met. A plain dict rather than ``functools.lru_cache``: the
+#: rules look a tag up about once per word of every document, and ``_TAGS.get`` is the cheapest call.
+_TAGS: dict[str, str] = {}
+_TAGS_MAX = 1 << 17  # cleared when full (a worker meets a few hundred thousand distinct words)
+
+
 def _tag_of(text: str) -> str:
-    return pos_tag(text)
+    tag = _TAGS.get(text)
+    if tag is None:
+        if len(_TAGS) >= _TAGS_MAX:
+            _TAGS.clear()
+        tag = _TAGS[text] = pos_tag(text)
+    return tag
 
 
 _NAME_PART_TAGS = {"n", "nz", "ns", "nt", "nr", "nrt", "nrfg", "vn", "j", "l", "b", "an", "ng", "eng", "x",
@@ -327,6 +341,8 @@ _GENERIC_BODIES = {"秘书处", "书记处", "党组"}
 
 
 _ORG_LAST_CHARS = {s[-1] for s in _ORG_SUFFIXES} | _ORG_HEAD_CHARS
+# The last characters of every word _org_head may accept.
+_HEAD_LAST_CHARS = frozenset(_ORG_LAST_CHARS | {s[-1] for s in _SUBUNIT_SUFFIXES})
 
 
 # Tags that end a name part (jieba's dictionary tags are noisy, so starters are checked as well).
@@ -438,11 +454,13 @@ def _is_orgish(word: Word) -> bool:
     )
 
 
-def _find_orgs(text: str, norm: str, words: tuple[Word, ...]) -> list[tuple[int, int]]:
+def _find_orgs(text: str, norm: str, words: tuple[Word, ...], heads: list[int]) -> list[tuple[int, int]]:
+    """Organization spans ending at the words at ``heads`` (``_F_HEAD``: the others cannot end one)."""
     spans: list[tuple[int, int]] = []
     lex = _lexicon()
     by_end: dict[int, int] | None = None
-    for i, word in enumerate(words):
+    for i in heads:
+        word = words[i]
         mode = _org_head(words, i, norm)
         if not mode:
             continue
@@ -697,20 +715,21 @@ _PLACE_BEFORE = set("在于赴到至往")
 _PLACE_TAILS = ("地区", "各国", "各地", "一带", "境内", "全境")
 
 
-def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str) -> list[tuple[int, int]]:
+def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str, candidates: list[int]
+                 ) -> list[tuple[int, int]]:
+    """Place spans, from the words at ``candidates`` (``_F_PLACE``) and village names."""
     spans = []
     n = len(words)
-    starts = {w.start for w in words}
-    for i, word in enumerate(words):
+    for i in candidates:
+        word = words[i]
         text = word.text
-        if not word.han or len(text) < 2 or text in _PLACE_STOP:
-            continue
         kind = lex.types.get(text)
+        tag = _tag_of(text)
         nxt = words[i + 1] if i + 1 < n and words[i + 1].start == word.end else None
-        if kind is None and _small_place_word(text, _tag(word)):
+        if kind is None and _small_place_word(text, tag):
             spans.append((word.start, word.end))  # 魏公村, 宝塔山 (jieba tags them as names)
             continue
-        if kind == "place" or (kind is None and _tag(word) == "ns"):
+        if kind == "place" or (kind is None and tag == "ns"):
             if nxt is not None and (nxt.text in _PLACE_MERGE or nxt.text == "巿"):
                 spans.append((word.start, nxt.end))  # 重庆 + 高新区, 延安 + 市, 高雄 + 巿 (Taiwan variant)
                 continue
@@ -738,7 +757,10 @@ def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str) -> list[tuple
                 continue
             spans.append((word.start, word.end))
     # Villages written "surname + 家 + landform" (王家坪, 梁家河), whatever jieba made of them.
+    starts: set[int] | None = None
     for m in _VILLAGE_RE.finditer(norm):
+        if starts is None:
+            starts = {w.start for w in words}
         if m.start() in starts and not any(a <= m.start() < b for a, b in spans):
             spans.append(m.span())
     spans.sort()
@@ -750,6 +772,7 @@ _VILLAGE_RE = re.compile(f"[{''.join(sorted(_SURNAMES - _WEAK_SURNAMES))}]家[�
 # cannot be a person's (a surname first needs 家: 杨家岭, not 钟南山).
 _VILLAGE_FINAL = set("村镇庄坪")
 _LANDFORM_FINAL = set("山岭河湾沟")
+_SMALL_PLACE_FINAL = _VILLAGE_FINAL | _LANDFORM_FINAL
 _NOT_SMALL_PLACES = {"农村", "城镇", "乡村", "乡镇", "小镇", "古镇", "新村", "山村", "渔村", "小城镇",
                      "新农村", "美丽乡村"}
 # Words after a place that make it a historic site, still a place (枣园革命旧址, guidelines §2).
@@ -787,9 +810,11 @@ _SURNAME_RE = re.compile(
 )
 
 
-def _name_at(norm: str, start: int, boundaries: set[int]) -> list[tuple[int, int]]:
-    """Candidate name spans starting at ``start`` (surname + 1–2 Han characters), longest first."""
-    if start not in boundaries:
+def _name_at(norm: str, start: int, boundaries: Container[int], anchor: bool = False
+             ) -> list[tuple[int, int]]:
+    """Candidate name spans starting at ``start`` (surname + 1–2 Han characters), longest first;
+    ``start`` must be a word boundary, unless ``anchor`` (a name may begin there anyway)."""
+    if not anchor and start not in boundaries:
         return []
     m = _SURNAME_RE.match(norm, start)
     if not m:
@@ -822,15 +847,19 @@ _SENTENCE_START_RE = re.compile(r"(?:^|(?<=[。！？；\n]))[ \t]*", re.M)
 _ACTIONS = ("参加", "参观", "考察", "调研", "会见", "出席", "主持", "致辞", "讲话", "发言", "说", "介绍",
             "分享",
             "带来", "回顾", "宣读", "听取", "率团", "率队", "一行")
+# What follows a name right after an organization, or at the start of a sentence.
+_AFTER_ORG_NAME = _AFTER_NAME_STRONG + ("的", "在", "为", "以", "等", "、", "，", "和")
+_AFTER_OPENING_NAME = _AFTER_NAME_STRONG + _ACTIONS
+_AFTER_NAME_OR_TITLE = _AFTER_NAME + _TITLES
 
 
 def _find_people(
-    norm: str, words: tuple[Word, ...], lex: Lexicon, org_ends: set[int]
+    norm: str, words: tuple[Word, ...], lex: Lexicon, org_ends: set[int], index: _Index
 ) -> list[tuple[int, int]]:
-    boundaries = {w.start for w in words}
     found: dict[tuple[int, int], None] = {}
     freq = segmenter().FREQ
     cut = _Cut(words)
+    boundaries = cut.at  # the word starts
 
     def good(
         span: tuple[int, int], after_role: bool = False, at_title: bool = False, listed: bool = False
@@ -853,20 +882,18 @@ def _find_people(
         return not norm.startswith(_TITLES, span[0] + 1)
 
     # Dictionary and lexicon person words.
-    for w in words:
-        if not w.han or len(w.text) < 2 or w.text in _NAME_STOP:
-            continue
+    for i in index.people:
+        w = words[i]
         if lex.types.get(w.text) == "person":
             found[(w.start, w.end)] = None
-        elif _tag(w) in ("nr", "nrfg") and len(w.text) in (2, 3) and _SURNAME_RE.match(w.text):
-            if norm.startswith(_AFTER_NAME_STRONG, w.end) and good((w.start, w.end)):
-                found[(w.start, w.end)] = None
+        elif norm.startswith(_AFTER_NAME_STRONG, w.end) and good((w.start, w.end)):
+            found[(w.start, w.end)] = None
 
     # Names right before a title, and right after a role.
     title_ends = set()
     for m in _TITLE_RE.finditer(norm):
         t_start, t_end = m.span()
-        if t_start in cut.interior and t_end in cut.interior:
+        if cut.inside(t_start) and cut.inside(t_end):
             continue  # a title inside other words (大学长江学者 is not 学长)
         title_ends.add(t_end)
         for back in (3, 2, 4):
@@ -881,12 +908,12 @@ def _find_people(
                 continue
             break
         t_end = _ROLE_GAP_RE.match(norm, t_end).end()  # type: ignore[union-attr]
-        spans = _name_at(norm, t_end, boundaries | {t_end})
+        spans = _name_at(norm, t_end, boundaries, anchor=True)
         cands = [c for c in spans if good(c, after_role=True, at_title=True)]
         # A third character that starts a title is not part of the name (韩璎教授).
         cands = [c for c in cands if not (c[1] - c[0] == 3 and norm.startswith(_TITLES, c[1] - 1))]
         # Prefer the candidate a name boundary follows; else the longer one (most names have 3 characters).
-        bounded = [c for c in cands if norm.startswith(_AFTER_NAME + _TITLES, c[1])]
+        bounded = [c for c in cands if norm.startswith(_AFTER_NAME_OR_TITLE, c[1])]
         pick = bounded[0] if bounded else (cands[0] if cands and norm[t_end] not in _WEAK_SURNAMES else None)
         if pick is not None and not bounded and len(spans) > len(cands) and pick[1] - pick[0] == 2:
             pick = None  # the three-character reading failed, so the two-character one is doubtful (齐聚首都)
@@ -895,9 +922,8 @@ def _find_people(
     # Names right after an organization ("同济大学余卓平在…", "广汽研究院黄向东的报告") or at the start of a
     # sentence, followed by a verb of speech or action.
     for anchor in sorted(set(org_ends) | {m.end() for m in _SENTENCE_START_RE.finditer(norm)}):
-        after = _AFTER_NAME_STRONG + ("的", "在", "为", "以", "等", "、", "，", "和")
-        for span in _name_at(norm, anchor, boundaries | {anchor}):
-            if norm.startswith(after if anchor in org_ends else _AFTER_NAME_STRONG + _ACTIONS, span[1]):
+        for span in _name_at(norm, anchor, boundaries, anchor=True):
+            if norm.startswith(_AFTER_ORG_NAME if anchor in org_ends else _AFTER_OPENING_NAME, span[1]):
                 if good(span):
                     found[span] = None
                 break
@@ -907,8 +933,8 @@ def _find_people(
         if confirmed is None:
             confirmed = {norm[s:e] for s, e in found}
             confirmed |= {
-                w.text for w in words if w.han and 2 <= len(w.text) <= 3 and _tag(w) in ("nr", "nrfg")
-                and good((w.start, w.end))
+                words[i].text for i in index.names if words[i].text not in confirmed
+                and good((words[i].start, words[i].end))
             }
         spans = []
         pos = m.start()
@@ -949,12 +975,26 @@ def _find_people(
 
 
 class _Cut:
-    """Where jieba's cut puts word boundaries: the word starting at each offset, and the offsets strictly
-    inside a word (a name cannot begin or end there: 发展态势 → no 展态势, 路演企业 → no 路演企)."""
+    """Where jieba's cut puts word boundaries: the word starting at each offset, and whether an offset is
+    strictly inside a word (a name cannot begin or end there: 发展态势 → no 展态势, 路演企业 → no 路演企)."""
 
     def __init__(self, words: tuple[Word, ...]) -> None:
+        self.words = words
         self.at = {w.start: w for w in words}
-        self.interior = {p for w in words if w.han for p in range(w.start + 1, w.end)}
+        self._starts: list[int] | None = None  # built on the first inside() that needs it
+
+    def inside(self, p: int) -> bool:
+        """Whether offset ``p`` is strictly inside a Han word (looked up, not stored: most documents
+        ask about a few offsets, and a set of every inner offset costs one entry per character)."""
+        if p in self.at:
+            return False  # a word starts here (words do not overlap)
+        if self._starts is None:
+            self._starts = [w.start for w in self.words]
+        k = bisect.bisect_right(self._starts, p) - 1
+        if k < 0:
+            return False
+        word = self.words[k]
+        return word.han and p < word.end
 
 
 # The commonest surnames (the first hundred of _SURNAMES, which is in order of frequency): a dictionary
@@ -988,9 +1028,9 @@ def _name_fits_words(
       and 齐放 in a list with confirmed names (``listed``), are names).
     """
     start, end = span
-    if start in cut.interior and not (at_title and after_role):
+    if cut.inside(start) and not (at_title and after_role):
         return False
-    if end in cut.interior and not (at_title and not after_role) and not norm.startswith(_AFTER_NAME, end):
+    if cut.inside(end) and not (at_title and not after_role) and not norm.startswith(_AFTER_NAME, end):
         return False
     if start > 0 and norm[start - 1] in _NUMERAL_CHARS:
         return False
@@ -1032,16 +1072,13 @@ def _name_fits_words(
     return not (freq[name] >= 10 and freq.get(tail, 0) >= 100 and _tag_of(tail) in _WORD_TAGS)
 
 
-def _place_led_names(words: tuple[Word, ...], lex: Lexicon) -> list[tuple[int, int]]:
+def _place_led_names(words: tuple[Word, ...], index: _Index) -> list[tuple[int, int]]:
     """Names that begin with a two-character place word (韩国 + 瑜 → 韩国瑜): the place starts with a
     surname and the next word is one character jieba tags as a given name."""
     out = []
-    for k in range(len(words) - 1):
-        w, nxt = words[k], words[k + 1]
-        if (len(w.text) == 2 and len(nxt.text) == 1 and nxt.start == w.end and nxt.han
-                and w.text[0] in _SURNAMES and lex.types.get(w.text) == "place"
-                and nxt.text not in _NOT_GIVEN and _tag(nxt) in ("nr", "nrfg")):
-            out.append((w.start, nxt.end))
+    for k in index.led:
+        if k + 1 in index.given and words[k + 1].start == words[k].end:
+            out.append((words[k].start, words[k + 1].end))
     return out
 
 
@@ -1066,7 +1103,7 @@ def _split_countries(norm: str, words: tuple[Word, ...], orgs: list[tuple[int, i
     name is a proper name (美国科罗拉多州立大学 → 科罗拉多州立大学 + 美国; not 美国医学科学院): the
     institution is named without it and the country is a place of the document."""
     out, places = [], []
-    by_start = {w.start: w for w in words}
+    by_start: dict[int, Word] | None = None
     for start, end in orgs:
         name = norm[start:end]
         country = next((c for c in _FOREIGN_COUNTRIES if name.startswith(c)), None)
@@ -1074,6 +1111,8 @@ def _split_countries(norm: str, words: tuple[Word, ...], orgs: list[tuple[int, i
         if country is None or head is None or len(name) - len(country) - len(head) < 2:
             out.append((start, end))
             continue
+        if by_start is None:
+            by_start = {w.start: w for w in words}
         first = by_start.get(start + len(country))
         rest = name[len(country) :]
         if rest.startswith(("国", "皇家", "中央")) or rest[0].isdigit():
@@ -1087,7 +1126,125 @@ def _split_countries(norm: str, words: tuple[Word, ...], orgs: list[tuple[int, i
 
 
 def _drop_nested(spans: list[tuple[int, int]], outer: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    return [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and o != s for o in outer)]
+    """``spans`` less those inside another span of ``outer`` (not counting the span itself)."""
+    if not spans or not outer:
+        return list(spans)
+    ordered = sorted(set(outer))
+    starts = [o[0] for o in ordered]
+    reach = []  # reach[k]: the furthest end among ordered[: k + 1]
+    furthest = -1
+    for o in ordered:
+        furthest = max(furthest, o[1])
+        reach.append(furthest)
+    kept = []
+    for s in spans:
+        # Nested: an outer span starting before s and reaching its end, or starting with s and
+        # reaching past it (s itself starts with s and reaches exactly its end).
+        before = bisect.bisect_left(starts, s[0])
+        upto = bisect.bisect_right(starts, s[0])
+        if (before and reach[before - 1] >= s[1]) or (upto and reach[upto - 1] > s[1]):
+            continue
+        kept.append(s)
+    return kept
+
+
+def _overlaps(spans: list[tuple[int, int]], others: list[tuple[int, int]]) -> list[bool]:
+    """For each span of ``spans``: whether it overlaps a span of ``others``."""
+    if not others:
+        return [False] * len(spans)
+    ordered = sorted(others)
+    starts = [o[0] for o in ordered]
+    reach = []
+    furthest = -1
+    for o in ordered:
+        furthest = max(furthest, o[1])
+        reach.append(furthest)
+    out = []
+    for start, end in spans:
+        k = bisect.bisect_left(starts, end)  # the others that start before this span ends
+        out.append(bool(k) and reach[k - 1] > start)
+    return out
+
+
+# What the rules need to know about one word, by its text (see _word_flags).
+_F_ORG = 1  # a lexicon organization
+_F_PERSON = 2  # a lexicon person, or a dictionary name word (nr/nrfg, 2–3 characters, a surname first)
+_F_PLACE = 4  # a place candidate of _find_places
+_F_HEAD = 8  # may end an organization name (its last character; _org_head decides)
+_F_LED = 16  # a two-character lexicon place starting with a surname (韩国 of 韩国瑜)
+_F_GIVEN = 32  # one character jieba tags as a given name (瑜)
+_F_NR = 64  # two or three characters jieba tags as a name
+#: text → flags; the lexicon and jieba's tags do not change in a process (like _TAGS). Cleared when full.
+_FLAGS: dict[str, int] = {}
+
+
+def _word_flags(text: str) -> int:
+    """The ``_F_*`` flags of a Han word (cached)."""
+    flags = _FLAGS.get(text)
+    if flags is not None:
+        return flags
+    lex = _lexicon()
+    kind = lex.types.get(text)
+    n = len(text)
+    tag = _tag_of(text)
+    flags = 0
+    if kind == "org":
+        flags |= _F_ORG
+    if n >= 2 and text not in _NAME_STOP and (kind == "person" or (
+            n <= 3 and tag in ("nr", "nrfg") and _SURNAME_RE.match(text))):
+        flags |= _F_PERSON
+    small = n == 3 and text[-1] in _SMALL_PLACE_FINAL  # may be a _small_place_word
+    if n >= 2 and text not in _PLACE_STOP and (kind == "place" or (kind is None and (tag == "ns" or small))):
+        flags |= _F_PLACE
+    if text[-1] in _HEAD_LAST_CHARS:
+        flags |= _F_HEAD
+    if n == 2 and text[0] in _SURNAMES and kind == "place":
+        flags |= _F_LED
+    if n == 1 and text not in _NOT_GIVEN and tag in ("nr", "nrfg"):
+        flags |= _F_GIVEN
+    if 2 <= n <= 3 and tag in ("nr", "nrfg"):
+        flags |= _F_NR
+    if len(_FLAGS) >= _TAGS_MAX:
+        _FLAGS.clear()
+    _FLAGS[text] = flags
+    return flags
+
+
+class _Index:
+    """The positions in ``words`` of the words each rule starts from, found in one pass: most words
+    are none of these, and one dictionary lookup per word is cheaper than a test per rule."""
+
+    def __init__(self, words: tuple[Word, ...]) -> None:
+        self.orgs: list[int] = []
+        self.people: list[int] = []
+        self.places: list[int] = []
+        self.heads: list[int] = []
+        self.led: list[int] = []
+        self.given: set[int] = set()
+        self.names: list[int] = []
+        get = _FLAGS.get
+        for i, w in enumerate(words):
+            if not w.han:
+                continue
+            flags = get(w.text)
+            if flags is None:
+                flags = _word_flags(w.text)
+            if not flags:
+                continue
+            if flags & _F_ORG:
+                self.orgs.append(i)
+            if flags & _F_PERSON:
+                self.people.append(i)
+            if flags & _F_PLACE:
+                self.places.append(i)
+            if flags & _F_HEAD:
+                self.heads.append(i)
+            if flags & _F_LED:
+                self.led.append(i)
+            if flags & _F_GIVEN:
+                self.given.add(i)
+            if flags & _F_NR:
+                self.names.append(i)
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -1098,24 +1255,27 @@ def find_mentions(text: str) -> list[Mention]:
     norm, words = seg.normalized, seg.words
     lex = _lexicon()
     simplified = to_simplified(text)
-    orgs = [(w.start, w.end) for w in words if w.han and lex.types.get(w.text) == "org"]
-    orgs += _find_orgs(text, norm, words)
+    index = _Index(words)
+    orgs = [(words[i].start, words[i].end) for i in index.orgs]
+    orgs += _find_orgs(text, norm, words, index.heads)
     orgs += _quoted_orgs(norm)
     orgs = _drop_nested(sorted(set(orgs)), orgs)
     # An organization inside the name of a building or site (抗日军政大学纪念馆) is not named (§2).
     orgs = [o for o in orgs if not norm.startswith(_MEMORIAL_WORDS, o[1])]
     orgs, located = _split_countries(norm, words, orgs)
-    people = _find_people(norm, words, lex, {o[1] for o in orgs})
+    people = _find_people(norm, words, lex, {o[1] for o in orgs}, index)
     people = [p for p in people if not any(o[0] <= p[0] and p[1] <= o[1] for o in orgs)]
-    people = _drop_nested(people + _place_led_names(words, lex), people)
-    places = _find_places(words, lex, norm) + located
+    people = _drop_nested(people + _place_led_names(words, index), people)
+    places = _find_places(words, lex, norm, index.places) + located
     # A place inside an organization name is not a place of the document (guidelines §2); it is kept
     # as an *implied* place for the facets when the organization is a local government or party
     # committee (中共嘉兴市委 → 嘉兴), or the place is the parent of a zone (重庆高新区 → 重庆).
+    seats = [o for o in orgs if norm.endswith(_SEAT_TAILS, o[0], o[1])]
+    zones = [q for q in places if norm.endswith(_ZONE_TAILS, q[0], q[1])]
     implied = [
         p for p in places
-        if any(o[0] <= p[0] and p[1] <= o[1] and norm[o[0] : o[1]].endswith(_SEAT_TAILS) for o in orgs)
-        or any(q[0] == p[0] and p[1] < q[1] and norm[q[0] : q[1]].endswith(_ZONE_TAILS) for q in places)
+        if any(o[0] <= p[0] and p[1] <= o[1] for o in seats)
+        or any(q[0] == p[0] and p[1] < q[1] for q in zones)
     ]
     implied += [
         (q[0], q[1] - len(tail)) for q in places for tail in _ZONE_TAILS
@@ -1126,9 +1286,10 @@ def find_mentions(text: str) -> list[Mention]:
         (o[0], o[0] + len(parent)) for o in orgs for parent in _lexicon_prefixes(norm[o[0] : o[1]], lex,
          "org")
     ]
-    places = [p for p in places if not any(o[0] < p[1] and p[0] < o[1] for o in orgs + people)]
+    taken = orgs + people
+    places = [p for p, overlaps in zip(places, _overlaps(places, taken), strict=True) if not overlaps]
     places = _drop_nested(places, places)
-    places = _contained_places(norm, words, places, orgs + people)
+    places = _contained_places(norm, words, places, taken)
     mentions = []
     groups = (("person", people, False), ("org", orgs, False), ("place", places, False),
               ("place", implied, True), ("org", implied_orgs, True))
@@ -1149,22 +1310,21 @@ _FACILITY_WORDS = ("饭店", "大饭店", "机场", "宾馆", "酒店", "大厦"
 # Quoted names that are events, awards or programmes (「亚太永续发展国际论坛」).
 _EVENT_TAILS = _MEETING_TAIL + ("奖", "赛", "计划", "工程", "行动", "周", "节", "展", "活动", "项目")
 _QUOTES = {"《": "》", "“": "”", "「": "」", "『": "』", '"': '"'}
+_QUOTE_SCAN = "\n。；" + "".join(set(_QUOTES) | set(_QUOTES.values()))
 
 
 def _enclosing_quote(norm: str, start: int, end: int) -> tuple[str, str] | None:
     """The quote mark and quoted text around ``start:end`` on the same line, if any."""
-    left = max(0, start - 30)
-    for k in range(start - 1, left - 1, -1):
-        c = norm[k]
-        if c in "\n。；":
-            return None
-        if c in _QUOTES:
-            close = norm.find(_QUOTES[c], end, end + 40)
-            nl = norm.find("\n", end, close) if close >= 0 else -1
-            return (c, norm[k + 1 : close]) if close >= 0 and nl < 0 else None
-        if c in _QUOTES.values():
-            return None
-    return None
+    # The nearest line or sentence end, or quote mark, within 30 characters before ``start``.
+    k = max(norm.rfind(c, max(0, start - 30), start) for c in _QUOTE_SCAN)
+    if k < 0:
+        return None
+    c = norm[k]
+    if c in _QUOTES:
+        close = norm.find(_QUOTES[c], end, end + 40)
+        nl = norm.find("\n", end, close) if close >= 0 else -1
+        return (c, norm[k + 1 : close]) if close >= 0 and nl < 0 else None
+    return None  # a line or sentence end, or a closing quote
 
 
 def _contained_places(norm: str, words: tuple[Word, ...], places: list[tuple[int, int]],
