@@ -91,6 +91,7 @@ PATCHES = [
     ("normalize", "indexer.extract", "to_simplified"),
     ("segment", "search.analysis", "segment"),
     ("segment", "indexer.entities", "segment"),
+    ("segment", "indexer.extract", "segment"),
     ("terms", "indexer.writer", "document_terms"),
     ("postings", "indexer.writer", "encode_positions"),  # the name before the Frequency format
     ("postings", "indexer.writer", "encode_postings"),

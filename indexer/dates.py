@@ -38,20 +38,23 @@ _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "o": 0, "一": 1, "二": 2, "两": 2
 _CN_NUM = "〇零○一二两三四五六七八九十廿卅"
 _NUM = rf"(?:\d{{1,4}}|[{_CN_NUM}]{{1,4}})"
 _SP = r"[ \t]*"
+# A lookahead for the first character a match can begin with. It changes no match, but lets the regex
+# engine reject most positions with one character test instead of trying every branch (4× faster here).
+_AT_NUM = rf"(?=[\d{_CN_NUM}])"
 
 # Year (optionally 民国), month, day; the year part is optional, the day part too (then it is a month
 # mention, which only anchors later days).
 _YMD_RE = re.compile(
-    rf"(?P<roc>民国{_SP})?(?:(?P<y>{_NUM}){_SP}年{_SP})?(?P<m>{_NUM}){_SP}月"
+    rf"(?=[民\d{_CN_NUM}])(?P<roc>民国{_SP})?(?:(?P<y>{_NUM}){_SP}年{_SP})?(?P<m>{_NUM}){_SP}月"
     rf"(?:{_SP}(?P<d>{_NUM}){_SP}[日号])?"
     rf"(?:{_SP}(?:至|到|-|–|—|~|～|、){_SP}(?:(?P<m2>{_NUM}){_SP}月{_SP})?(?P<d2>{_NUM}){_SP}[日号])?"
 )
 _DAY_RE = re.compile(
-    rf"(?P<d>{_NUM}){_SP}日(?:{_SP}(?:至|到|-|–|—|~|～|、){_SP}(?P<d2>{_NUM}){_SP}日)?"
+    rf"{_AT_NUM}(?P<d>{_NUM}){_SP}日(?:{_SP}(?:至|到|-|–|—|~|～|、){_SP}(?P<d2>{_NUM}){_SP}日)?"
 )
 _TODAY_RE = re.compile(rf"今{_SP}\({_SP}(?P<d>\d{{1,2}}){_SP}\){_SP}日")
 _NUMERIC_RE = re.compile(
-    r"(?<![0-9a-z./_-])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![0-9a-z/_-]|\.\d)"
+    r"(?=[12])(?<![0-9a-z./_-])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![0-9a-z/_-]|\.\d)"
 )
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。；、）)]*")
 # Characters that, right before a bare day, make it a non-date (每月15日, 第3日, 3月 is read elsewhere).
@@ -138,17 +141,19 @@ def _parse_reference(reference_date: str | None) -> dt.date | None:
         return None
 
 
-def extract_dates(text: str, reference_date: str | None = None) -> DateInfo:
+def extract_dates(text: str, reference_date: str | None = None, *, normalized: str | None = None) -> DateInfo:
     """Find every calendar date in ``text``; see the module docstring for what is read.
 
     ``reference_date`` (``YYYY-MM-DD``, usually the metadata date) only supplies a missing year or
-    month. Never raises on odd input: an unparsable ``reference_date`` is ignored.
+    month. ``normalized`` is ``search.normalize.normalize(text)`` when the caller has it already (the
+    indexer does: :func:`search.analysis.segment` computed it), to save normalizing the text again.
+    Never raises on odd input: an unparsable ``reference_date`` is ignored.
     """
     ref = _parse_reference(reference_date)
-    norm = normalize(text)
+    norm = normalize(text) if normalized is None else normalized
     masked = _URL_RE.sub(lambda m: " " * len(m.group(0)), norm)
     found: list[_Found] = []
-    taken = [False] * len(masked)
+    taken = bytearray(len(masked))  # 1 where a date was read already
 
     def deadline_at(start: int, end: int) -> bool:
         window = masked[max(0, start - 12) : end + 8]
@@ -159,8 +164,7 @@ def extract_dates(text: str, reference_date: str | None = None) -> DateInfo:
             found.append(_Found(start, day, deadline_at(start, end)))
 
     def mark(start: int, end: int) -> None:
-        for i in range(start, end):
-            taken[i] = True
+        taken[start:end] = b"\x01" * (end - start)
 
     # Anchors for year/month-less mentions, in text order: (offset, year, month).
     anchors: list[tuple[int, int, int | None]] = []
@@ -186,7 +190,7 @@ def extract_dates(text: str, reference_date: str | None = None) -> DateInfo:
 
     ymd = []
     for m in _YMD_RE.finditer(masked):
-        if any(taken[m.start() : m.end()]):
+        if taken.find(1, m.start(), m.end()) >= 0:
             continue
         prev = masked[m.start() - 1] if m.start() else ""
         if prev.isdigit() or (prev and prev in "第每"):
@@ -224,7 +228,7 @@ def extract_dates(text: str, reference_date: str | None = None) -> DateInfo:
     anchors.sort()
 
     for m in _DAY_RE.finditer(masked):
-        if any(taken[m.start() : m.end()]):
+        if taken.find(1, m.start(), m.end()) >= 0:
             continue
         prev = masked[m.start() - 1] if m.start() else ""
         if prev.isdigit() or prev in _DAY_BLOCKERS or prev.isalpha() and prev.isascii():

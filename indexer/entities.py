@@ -859,7 +859,7 @@ def _find_people(
     found: dict[tuple[int, int], None] = {}
     freq = segmenter().FREQ
     cut = _Cut(words)
-    boundaries = cut.at  # the word starts
+    boundaries = cut  # the word starts
 
     def good(
         span: tuple[int, int], after_role: bool = False, at_title: bool = False, listed: bool = False
@@ -976,25 +976,32 @@ def _find_people(
 
 class _Cut:
     """Where jieba's cut puts word boundaries: the word starting at each offset, and whether an offset is
-    strictly inside a word (a name cannot begin or end there: 发展态势 → no 展态势, 路演企业 → no 路演企)."""
+    strictly inside a word (a name cannot begin or end there: 发展态势 → no 展态势, 路演企业 → no 路演企).
+
+    Looked up by bisection in the sorted word starts, not stored per offset: a document asks about a
+    few dozen offsets, and a table of every offset costs one entry per character."""
 
     def __init__(self, words: tuple[Word, ...]) -> None:
         self.words = words
-        self.at = {w.start: w for w in words}
-        self._starts: list[int] | None = None  # built on the first inside() that needs it
+        self.starts = [w.start for w in words]
+
+    def __contains__(self, p: object) -> bool:
+        """Whether a word starts at offset ``p``."""
+        k = bisect.bisect_left(self.starts, p)  # type: ignore[call-overload]
+        return k < len(self.starts) and self.starts[k] == p
+
+    def at(self, p: int) -> Word | None:
+        """The word starting at offset ``p``, if any."""
+        k = bisect.bisect_left(self.starts, p)
+        return self.words[k] if k < len(self.starts) and self.starts[k] == p else None
 
     def inside(self, p: int) -> bool:
-        """Whether offset ``p`` is strictly inside a Han word (looked up, not stored: most documents
-        ask about a few offsets, and a set of every inner offset costs one entry per character)."""
-        if p in self.at:
-            return False  # a word starts here (words do not overlap)
-        if self._starts is None:
-            self._starts = [w.start for w in self.words]
-        k = bisect.bisect_right(self._starts, p) - 1
+        """Whether offset ``p`` is strictly inside a Han word."""
+        k = bisect.bisect_right(self.starts, p) - 1
         if k < 0:
             return False
         word = self.words[k]
-        return word.han and p < word.end
+        return word.start < p < word.end and word.han
 
 
 # The commonest surnames (the first hundred of _SURNAMES, which is in order of frequency): a dictionary
@@ -1044,7 +1051,7 @@ def _name_fits_words(
     if first == "任" and len(rest) >= 2 and freq.get(rest, 0) > 0 and start > 0 and _is_han_char(
             norm[start - 1]):
         return False  # 任 "serve as" after a name or title (刘明院士任学术委员会顾问); not 。任飞翔认为
-    word = cut.at.get(start)
+    word = cut.at(start)
     if word is None:
         return True
     if word.end > end:
@@ -1106,6 +1113,9 @@ def _split_countries(norm: str, words: tuple[Word, ...], orgs: list[tuple[int, i
     by_start: dict[int, Word] | None = None
     for start, end in orgs:
         name = norm[start:end]
+        if not name.startswith(_FOREIGN_COUNTRIES):  # the common case, one C call
+            out.append((start, end))
+            continue
         country = next((c for c in _FOREIGN_COUNTRIES if name.startswith(c)), None)
         head = next((h for h in _LOCATED_HEADS if name.endswith(h)), None)
         if country is None or head is None or len(name) - len(country) - len(head) < 2:
@@ -1223,14 +1233,12 @@ class _Index:
         self.given: set[int] = set()
         self.names: list[int] = []
         get = _FLAGS.get
-        for i, w in enumerate(words):
-            if not w.han:
-                continue
-            flags = get(w.text)
-            if flags is None:
-                flags = _word_flags(w.text)
-            if not flags:
-                continue
+        # Comprehensions rather than one loop: most words have no flag, and skipping them there is cheap.
+        all_flags = [get(w.text, -1) if w.han else 0 for w in words]
+        for i in [i for i, flags in enumerate(all_flags) if flags]:
+            flags = all_flags[i]
+            if flags < 0:
+                flags = _word_flags(words[i].text)
             if flags & _F_ORG:
                 self.orgs.append(i)
             if flags & _F_PERSON:
@@ -1310,15 +1318,17 @@ _FACILITY_WORDS = ("饭店", "大饭店", "机场", "宾馆", "酒店", "大厦"
 # Quoted names that are events, awards or programmes (「亚太永续发展国际论坛」).
 _EVENT_TAILS = _MEETING_TAIL + ("奖", "赛", "计划", "工程", "行动", "周", "节", "展", "活动", "项目")
 _QUOTES = {"《": "》", "“": "”", "「": "」", "『": "』", '"': '"'}
-_QUOTE_SCAN = "\n。；" + "".join(set(_QUOTES) | set(_QUOTES.values()))
+# A line or sentence end, or a quote mark.
+_QUOTE_SCAN_RE = re.compile("[\n。；" + re.escape("".join(sorted({*_QUOTES, *_QUOTES.values()}))) + "]")
 
 
 def _enclosing_quote(norm: str, start: int, end: int) -> tuple[str, str] | None:
     """The quote mark and quoted text around ``start:end`` on the same line, if any."""
     # The nearest line or sentence end, or quote mark, within 30 characters before ``start``.
-    k = max(norm.rfind(c, max(0, start - 30), start) for c in _QUOTE_SCAN)
-    if k < 0:
+    marks = [m.start() for m in _QUOTE_SCAN_RE.finditer(norm, max(0, start - 30), start)]
+    if not marks:
         return None
+    k = marks[-1]
     c = norm[k]
     if c in _QUOTES:
         close = norm.find(_QUOTES[c], end, end + 40)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from search.analysis import segment
 from search.normalize import to_simplified
 
 from .clean import clean_text
@@ -116,7 +117,8 @@ def build_announcement(raw: RawDocument) -> Announcement:
     title = title or title_from_body(body)
 
     meta_date = parse_date(raw.date) if raw.date else None
-    found = extract_dates(full, reference_date=meta_date)
+    # Entity extraction segments `full` anyway (cached): the dates read its normalized text from there.
+    found = extract_dates(full, reference_date=meta_date, normalized=segment(full).normalized)
     source = facet_value(raw.source) or facet_value(extract_source(body))
     entities = extract_entities(full)
     return Announcement(
