@@ -166,6 +166,7 @@ _PLACE_STOP = {
 }
 # Place suffix words that are generic on their own or after a deictic character (市, 全省 …).
 _LATIN_RE = re.compile(r"[a-z]")
+_HAN_RUN_RE = re.compile(f"[{HAN_CLASS}]+")
 
 
 @dataclass(frozen=True)
@@ -843,7 +844,11 @@ _ROLE_GAP_RE = re.compile(r"[ :]*")
 
 
 _LIST_RE = re.compile(f"(?:{_HAN}{{2,3}}、)+{_HAN}{{2,3}}")
-_SENTENCE_START_RE = re.compile(r"(?:^|(?<=[。！？；\n]))[ \t]*", re.M)
+# Where sentences start: after the spaces at the start of the text, or after a sentence end or a newline
+# and the spaces that follow it (the match ends there). Matching the end marks, not every position that
+# follows one, lets the engine skip ahead to them.
+_SENTENCE_END_RE = re.compile(r"[。！？；\n][ \t]*")
+_LEADING_SPACE_RE = re.compile(r"[ \t]*")
 _ACTIONS = ("参加", "参观", "考察", "调研", "会见", "出席", "主持", "致辞", "讲话", "发言", "说", "介绍",
             "分享",
             "带来", "回顾", "宣读", "听取", "率团", "率队", "一行")
@@ -921,7 +926,8 @@ def _find_people(
             found[pick] = None
     # Names right after an organization ("同济大学余卓平在…", "广汽研究院黄向东的报告") or at the start of a
     # sentence, followed by a verb of speech or action.
-    for anchor in sorted(set(org_ends) | {m.end() for m in _SENTENCE_START_RE.finditer(norm)}):
+    starts = {_LEADING_SPACE_RE.match(norm).end()} | {m.end() for m in _SENTENCE_END_RE.finditer(norm)}  # type: ignore[union-attr]
+    for anchor in sorted(set(org_ends) | starts):
         for span in _name_at(norm, anchor, boundaries, anchor=True):
             if norm.startswith(_AFTER_ORG_NAME if anchor in org_ends else _AFTER_OPENING_NAME, span[1]):
                 if good(span):
@@ -1262,7 +1268,6 @@ def find_mentions(text: str) -> list[Mention]:
     seg = segment(text)
     norm, words = seg.normalized, seg.words
     lex = _lexicon()
-    simplified = to_simplified(text)
     index = _Index(words)
     orgs = [(words[i].start, words[i].end) for i in index.orgs]
     orgs += _find_orgs(text, norm, words, index.heads)
@@ -1301,9 +1306,16 @@ def find_mentions(text: str) -> list[Mention]:
     mentions = []
     groups = (("person", people, False), ("org", orgs, False), ("place", places, False),
               ("place", implied, True), ("org", implied_orgs, True))
+    simplified: str | None = None  # to_simplified(text), for the few spans not all Han
     for kind, spans, is_implied in groups:
         for start, end in spans:
-            surface = _surface(simplified, norm, start, end)
+            if _HAN_RUN_RE.fullmatch(norm, start, end):
+                # Normalization changes no Han character after t2s: the span is its Simplified form.
+                surface = norm[start:end]
+            else:
+                if simplified is None:
+                    simplified = to_simplified(text)
+                surface = _surface(simplified, norm, start, end)
             if len(surface) < 2:
                 continue
             canon = lex.canonical.get(norm[start:end], surface)
