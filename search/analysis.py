@@ -153,6 +153,7 @@ def reload_lexicon() -> str:
                 tok.user_word_tag_tab[name] = _loaded[name] = tag
         segment.cache_clear()
         _cuts.clear()
+        _subs.clear()
         _fingerprint = fingerprint
         hooks = list(_reload_hooks)
     for hook in hooks:
@@ -212,10 +213,11 @@ class Segmentation:
 
 
 #: Han run → the ends of its words (:func:`_cut_han`). Runs recur across documents (names, set phrases,
-#: boilerplate clauses: about 30% of the Han characters of the benchmark corpus are in a run seen
-#: before), and a lookup is much cheaper than the cut. Cleared when full and by :func:`reload_lexicon`.
+#: boilerplate clauses: with this size, about 16% of the Han characters one indexing worker meets in
+#: the benchmark corpus are in a run it has cut before), and a lookup is much cheaper than the cut.
+#: Cleared when full (a few MB at most) and by :func:`reload_lexicon`.
 _cuts: dict[str, tuple[int, ...]] = {}
-_CUTS_MAX = 1 << 18
+_CUTS_MAX = 1 << 16
 _new_tuple = tuple.__new__  # builds a Word without the Python-level NamedTuple.__new__ call
 
 
@@ -349,9 +351,30 @@ def document_terms(title: str, body: str) -> DocumentTerms:
     return DocumentTerms(_word_positions(title_words), _word_positions(body_words), seg.normalized)
 
 
+#: Han word → its search-mode sub-words (:func:`_sub_words`). Long words recur across documents far
+#: more than Han runs do; cleared when full and by :func:`reload_lexicon`.
+_subs: dict[str, tuple[str, ...]] = {}
+_SUBS_MAX = 1 << 16
+
+
+def _sub_words(w: str) -> tuple[str, ...]:
+    """The dictionary bigrams, then trigrams, of a Han word of three or more characters, in order and
+    with repeats (the sub-words :func:`words_terms` yields for it); cached."""
+    subs = _subs.get(w)
+    if subs is None:
+        freq = segmenter().FREQ
+        n = len(w)
+        grams = [w[i : i + 2] for i in range(n - 1)]
+        if n > 3:
+            grams += [w[i : i + 3] for i in range(n - 2)]
+        if len(_subs) >= _SUBS_MAX:
+            _subs.clear()
+        subs = _subs[w] = tuple(gram for gram in grams if freq.get(gram))
+    return subs
+
+
 def _word_positions(words: Sequence[Word]) -> TermPositions:
     # The same terms as words_terms(), collected straight into lists of positions.
-    freq = segmenter().FREQ
     out: TermPositions = {}
     get = out.get
     for pos, word in enumerate(words):
@@ -361,18 +384,13 @@ def _word_positions(words: Sequence[Word]) -> TermPositions:
             out[w] = [pos]
         else:
             plist.append(pos)
-        n = len(w)
-        if word.han and n > 2:
-            subs = [w[i : i + 2] for i in range(n - 1)]
-            if n > 3:
-                subs += [w[i : i + 3] for i in range(n - 2)]
-            for sub in subs:
-                if freq.get(sub):
-                    plist = get(sub)
-                    if plist is None:
-                        out[sub] = [pos]
-                    else:
-                        plist.append(pos)
+        if word.han and len(w) > 2:
+            for sub in _subs.get(w) or _sub_words(w):
+                plist = get(sub)
+                if plist is None:
+                    out[sub] = [pos]
+                else:
+                    plist.append(pos)
     return out
 
 
