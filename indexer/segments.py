@@ -9,7 +9,9 @@ column file it had just written — plus a pickle + zlib call per block even for
 :class:`SegmentBuilder` keeps the same on-disk format (a standard W3 segment that any Whoosh reader
 opens, with a plain :class:`~whoosh.codec.whoosh3.W3Codec`), and changes only how it is produced:
 
-* postings go straight into per-term lists in memory, in document order (no sort, no pool files);
+* postings go straight into memory, in document order (no pool files): the word fields' as flat
+  arrays sorted by term once with numpy (:class:`_FrequencyPostings`), the few others into per-term
+  lists;
 * field lengths are remembered as the document is added, not read back;
 * each posting list is written in one pass (:func:`_write_term`), not one method call per posting;
 * only blocks big enough to shrink are compressed; terms in a single document are inlined in the
@@ -20,21 +22,25 @@ Stored fields, columns and lengths still go through Whoosh's ``W3PerDocWriter`` 
 
 from __future__ import annotations
 
+import itertools
 import struct
 import zlib
-from collections.abc import Mapping
+from array import array
+from collections.abc import Iterator, Mapping
 from pickle import dumps
 from typing import Any
 
+import numpy as np
+from whoosh import formats
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter
-from whoosh.fields import Schema
+from whoosh.fields import FieldType, Schema
 from whoosh.filedb.filestore import Storage
 from whoosh.filedb.filetables import OrderedHashWriter
-from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.util.numlists import delta_encode
 
-from search.schema import PreAnalyzed
+from search.schema import PreAnalyzed, TermPositionsValue
 
 __all__ = ["SegmentBuilder", "new_codec"]
 
@@ -58,8 +64,13 @@ _FLUSH_BYTES = 8 << 20  # postings are written to the file in pieces of about th
 
 
 def _write_term(
-    out: bytearray, base: int, ids: list[int], weights: list[float], values: list[bytes] | None,
-    lengths: list[int], fixedsize: int | None = None,
+    out: bytearray,
+    base: int,
+    ids: list[int],
+    weights: list[float],
+    values: list[bytes] | None,
+    lengths: list[int],
+    fixedsize: int | None = None,
 ) -> bytes:
     """Append one posting list to ``out`` in the W3 format and return its term-table entry.
 
@@ -161,6 +172,58 @@ def _add_terms(tindex: OrderedHashWriter, entries: list[tuple[bytes, bytes]]) ->
     tindex.lastkey = entries[-1][0]
 
 
+class _FrequencyPostings:
+    """Every posting of one ``Frequency`` field of a segment, as flat arrays in the order added.
+
+    The word fields hold about one posting per character of text; appending each posting to a
+    per-term list costs a dictionary look-up and three appends in Python. Here a document adds its
+    terms with one comprehension (term → id) and three C-level ``extend`` calls, and :meth:`grouped`
+    sorts the postings by term once, with numpy, when the segment is written. Terms stay ``str``
+    until then: each distinct term is encoded once, not once per document.
+    """
+
+    __slots__ = ("ids", "terms", "tids", "docs", "freqs")
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.terms: list[str] = []
+        self.tids = array("i")
+        self.docs = array("i")
+        self.freqs = array("i")
+
+    def add(self, docnum: int, positions: Mapping[str, list[int]]) -> int:
+        """Add one document's ``term → positions``; returns the field length (sum of frequencies)."""
+        get = self.ids.get
+        new = self._new
+        self.tids.extend([i if (i := get(t)) is not None else new(t) for t in positions])
+        freqs = list(map(len, positions.values()))
+        self.freqs.extend(freqs)
+        self.docs.extend(itertools.repeat(docnum, len(freqs)))
+        return sum(freqs)
+
+    def _new(self, term: str) -> int:
+        tid = self.ids[term] = len(self.terms)
+        self.terms.append(term)
+        return tid
+
+    def __len__(self) -> int:
+        return len(self.tids)
+
+    def grouped(self) -> tuple[list[bytes], list[int], list[int], list[int], list[int]]:
+        """``(term bytes, docs, freqs, starts, order)``: ``docs`` and ``freqs`` grouped by term (in
+        document order within a term, since documents are added in order), the postings of term
+        ``t`` at ``starts[t]:starts[t + 1]``, and ``order`` the term ids by increasing term bytes."""
+        tids = np.frombuffer(self.tids, dtype=np.int32)
+        by_term = np.argsort(tids, kind="stable")
+        docs = np.frombuffer(self.docs, dtype=np.int32)[by_term].tolist()
+        freqs = np.frombuffer(self.freqs, dtype=np.int32)[by_term].tolist()
+        starts = np.zeros(len(self.terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(tids, minlength=len(self.terms)), out=starts[1:])
+        encoded = [t.encode("utf-8") for t in self.terms]
+        order = sorted(range(len(encoded)), key=encoded.__getitem__)
+        return encoded, docs, freqs, starts.tolist(), order
+
+
 class _Postings:
     """One term's postings in one segment, in document order."""
 
@@ -190,6 +253,7 @@ class SegmentBuilder:
         self.docnum = 0
         self.postings = 0  # count, to decide when a segment is big enough
         self._terms: dict[str, dict[bytes, _Postings]] = {}
+        self._frequencies: dict[str, _FrequencyPostings] = {}
         self._lengths: dict[str, list[int]] = {}
 
     def add(self, fields: Mapping[str, Any]) -> int:
@@ -204,7 +268,23 @@ class SegmentBuilder:
                 continue
             field = schema[name]
             length = 0
-            if field.indexed:
+            if isinstance(value, TermPositionsValue) and type(field.format) is formats.Frequency:
+                flat = self._frequencies.get(name)
+                if flat is None:
+                    flat = self._frequencies[name] = _FrequencyPostings()
+                before = len(flat)
+                length = flat.add(docnum, value.positions)
+                self.postings += len(flat) - before
+                if not field.scorable:
+                    length = 0
+                lengths = self._lengths.get(name)
+                if lengths is None:
+                    lengths = self._lengths[name] = []
+                lengths.extend([0] * (docnum + 1 - len(lengths)))
+                lengths[docnum] = length
+            elif field.indexed:
+                if isinstance(value, TermPositionsValue):
+                    value = PreAnalyzed(field.index(value))
                 items = value.items if isinstance(value, PreAnalyzed) else field.index(value)
                 terms = self._terms.get(name)
                 if terms is None:
@@ -240,8 +320,7 @@ class SegmentBuilder:
         """Write the term table and postings, close the segment and return it (a ``W3Segment``)."""
         self.perdoc.close()
         writer = W3FieldWriter(self.codec, self.storage, self.segment)
-        for name in sorted(self._terms):
-            terms = self._terms[name]
+        for name in sorted(set(self._terms) | set(self._frequencies)):
             field = self.schema[name]
             writer.start_field(name, field)
             lengths = self._lengths.get(name, [])
@@ -254,11 +333,17 @@ class SegmentBuilder:
             base = postfile.tell()
             out = bytearray()
             entries = []
-            for tbytes in sorted(terms):
-                plist = terms[tbytes]
+            flat = self._frequencies.get(name)
+            postings = _frequency_lists(field, flat) if flat is not None else _term_lists(self._terms[name])
+            for tbytes, ids, weights, values in postings:
                 entry = _write_term(
-                    out, base, plist.ids, plist.weights, plist.values if has_values else None,
-                    [lengths[d] for d in plist.ids], fixedsize,
+                    out,
+                    base,
+                    ids,
+                    weights,
+                    values if has_values else None,
+                    [lengths[d] for d in ids],
+                    fixedsize,
                 )
                 entries.append((fieldid + tbytes, entry))
                 if len(out) >= _FLUSH_BYTES:
@@ -270,6 +355,7 @@ class SegmentBuilder:
             writer.finish_field()
         writer.close()
         self._terms.clear()
+        self._frequencies.clear()
         self.segment.set_doc_count(self.docnum)
         self.segment.create_compound_file(self.storage)
         return self.segment
@@ -279,3 +365,33 @@ class SegmentBuilder:
         if not self.perdoc.is_closed:
             self.perdoc.close()
         self._terms.clear()
+
+
+#: A term's sorted postings: ``(term bytes, docnums, weights, values)``.
+_TermList = tuple[bytes, list[int], list[float], list[bytes]]
+
+
+def _term_lists(terms: dict[bytes, _Postings]) -> Iterator[_TermList]:
+    """The posting lists of a field added term by term, in term order."""
+    for tbytes in sorted(terms):
+        plist = terms[tbytes]
+        yield tbytes, plist.ids, plist.weights, plist.values
+
+
+def _frequency_lists(field: FieldType, flat: _FrequencyPostings) -> Iterator[_TermList]:
+    """The posting lists of a ``Frequency`` field, in term order: weight ``frequency × field boost``
+    and value ``pack_uint(frequency)``, as ``Frequency.word_values`` gives them."""
+    encoded, docs, freqs, starts, order = flat.grouped()
+    boost = field.format.field_boost
+    weight_of = [float(n * boost) for n in range(64)]
+    value_of = [pack_uint(n) for n in range(64)]
+    for tid in order:
+        first, last = starts[tid], starts[tid + 1]
+        counts = freqs[first:last]
+        if max(counts) < 64:
+            weights = [weight_of[n] for n in counts]
+            values = [value_of[n] for n in counts]
+        else:
+            weights = [float(n * boost) for n in counts]
+            values = [pack_uint(n) for n in counts]
+        yield encoded[tid], docs[first:last], weights, values

@@ -33,7 +33,7 @@ from whoosh.index import Index
 from whoosh.writing import MERGE_SMALL
 
 from search.analysis import document_terms
-from search.schema import build_schema, encode_postings
+from search.schema import TermPositionsValue, build_schema
 from search.store import IndexStore, utc_now
 from search.textindex import write_for_index
 
@@ -136,15 +136,14 @@ def prepare(raw: RawDocument) -> PreparedDocument | IngestError:
 
 
 def _prepared(ann: Announcement, digest: str) -> PreparedDocument:
-    schema = _worker_schema()
     title, body = ann.title or "", ann.body or ""
     terms = document_terms(title, body)  # one jieba pass, usually cached from entity extraction
     origin = os.path.abspath(ann.origin)
     fields: dict[str, Any] = {
         "id": ann.id,
-        "title": encode_postings(schema["title"], terms.title),
+        "title": TermPositionsValue(terms.title),
         "_stored_title": title,
-        "body": encode_postings(schema["body"], terms.body),
+        "body": TermPositionsValue(terms.body),
         "_stored_body": body,
         "url": ann.url,
         "date": ann.date,
@@ -285,8 +284,17 @@ def _update_live(
     report = IndexReport(str(store.root), gen.name, rebuilt=False)
     existing = _Existing.read(ix)
     feed = _Feed(paths, existing)
-    _write(ix, gen, feed, workers, report, known_ids=set(existing.by_id),
-           prune_paths=paths if prune else None, progress=progress, existing=existing)
+    _write(
+        ix,
+        gen,
+        feed,
+        workers,
+        report,
+        known_ids=set(existing.by_id),
+        prune_paths=paths if prune else None,
+        progress=progress,
+        existing=existing,
+    )
     report.documents = _doc_count(ix)
     ix.close()
     store.touch_meta(gen, report.documents)

@@ -54,6 +54,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "build_schema",
     "PreAnalyzed",
+    "TermPositionsValue",
     "FACET_FIELDS",
     "ENTITY_FIELDS",
     "AnalyzedText",
@@ -182,12 +183,25 @@ def _weights(boost: float) -> tuple[float, ...]:
     return tuple(float(n * boost) for n in range(64))
 
 
+class TermPositionsValue:
+    """One field's ``term → [positions]`` in one document (from :func:`search.analysis.document_terms`),
+    as a field value: the indexer's segment builder reads the terms and their frequencies straight from
+    it, and :meth:`AnalyzedText.index` encodes it as :func:`encode_postings` does."""
+
+    __slots__ = ("positions",)
+
+    def __init__(self, positions: dict[str, list[int]]):
+        self.positions = positions
+
+
 class AnalyzedText(fields.TEXT):
-    """A TEXT field that also accepts :class:`PreAnalyzed` postings."""
+    """A TEXT field that also accepts :class:`PreAnalyzed` postings and :class:`TermPositionsValue`."""
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         if isinstance(value, PreAnalyzed):
             return iter(value.items)
+        if isinstance(value, TermPositionsValue):
+            return iter(encode_postings(self, value.positions).items)
         return super().index(value, **kwargs)
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import And, Term
@@ -13,7 +14,7 @@ from whoosh.query import And, Term
 from indexer.segments import SegmentBuilder
 from search import analysis
 from search.analysis import document_terms
-from search.schema import build_schema, encode_postings
+from search.schema import TermPositionsValue, build_schema, encode_postings
 
 from .conftest import FIXTURES
 
@@ -36,16 +37,16 @@ def _docs(n: int) -> list[dict[str, Any]]:
     ]
 
 
-def _prepared(schema: Any, doc: dict[str, Any]) -> dict[str, Any]:
-    """The fields as the indexer's workers hand them over: text fields as pre-computed postings."""
+def _prepared(schema: Any, doc: dict[str, Any], encoded: bool = False) -> dict[str, Any]:
+    """The fields as the indexer's workers hand them over: text fields as their terms' positions
+    (``encoded``: as pre-computed postings, the builder's generic path)."""
     terms = document_terms(doc["title"], doc["body"])
-    return dict(
-        doc,
-        title=encode_postings(schema["title"], terms.title),
-        _stored_title=doc["title"],
-        body=encode_postings(schema["body"], terms.body),
-        _stored_body=doc["body"],
-    )
+    if encoded:
+        title: Any = encode_postings(schema["title"], terms.title)
+        body: Any = encode_postings(schema["body"], terms.body)
+    else:
+        title, body = TermPositionsValue(terms.title), TermPositionsValue(terms.body)
+    return dict(doc, title=title, _stored_title=doc["title"], body=body, _stored_body=doc["body"])
 
 
 def _postings(reader: Any) -> list[tuple[Any, ...]]:
@@ -53,7 +54,8 @@ def _postings(reader: Any) -> list[tuple[Any, ...]]:
     return [(f, t, d, round(w, 4), v or None) for f, t, d, w, v in reader.iter_postings()]
 
 
-def test_segment_builder_matches_whoosh_add_document(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encoded", [False, True], ids=["term positions", "encoded postings"])
+def test_segment_builder_matches_whoosh_add_document(tmp_path: Path, encoded: bool) -> None:
     schema = build_schema()
     docs = _docs(60)
     (tmp_path / "whoosh").mkdir()
@@ -65,7 +67,7 @@ def test_segment_builder_matches_whoosh_add_document(tmp_path: Path) -> None:
     ours = index.create_in(str(tmp_path / "ours"), schema)
     builder = SegmentBuilder(FileStorage(str(tmp_path / "ours")), schema)
     for doc in docs:
-        builder.add(_prepared(schema, doc))
+        builder.add(_prepared(schema, doc, encoded))
     segment = builder.finish()
     ours.writer().commit(mergetype=lambda writer, segments: [segment])
 
