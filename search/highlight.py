@@ -17,9 +17,10 @@ hit's stored text, which was 80 % of the naive baseline's query time.
 from __future__ import annotations
 
 import functools
+import heapq
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from .normalize import normalize
 
@@ -35,29 +36,65 @@ MAX_SPANS = 500
 _LATIN = re.compile(r"[0-9a-z]")
 
 
+_LATIN_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
+
+
 @functools.lru_cache(maxsize=256)
-def _pattern(marks: tuple[str, ...]) -> re.Pattern[str] | None:
-    parts = []
-    for mark in sorted({m for m in marks if m.strip()}, key=lambda m: (-len(m), m)):
-        part = re.escape(mark)
-        if _LATIN.match(mark[0]):
-            part = r"(?<![0-9a-z])" + part
-        if _LATIN.match(mark[-1]):
-            part += r"(?![0-9a-z])"
-        parts.append(part)
-    return re.compile("|".join(parts)) if parts else None
+def _ordered_marks(marks: tuple[str, ...]) -> tuple[tuple[str, bool, bool], ...]:
+    """Distinct non-blank marks, longest first, each with whether it must not follow (then precede)
+    a Latin letter or digit (a Latin mark is a whole word: ``ai`` is not marked inside ``said``)."""
+    ordered = sorted({m for m in marks if m.strip()}, key=lambda m: (-len(m), m))
+    return tuple((m, bool(_LATIN.match(m[0])), bool(_LATIN.match(m[-1]))) for m in ordered)
+
+
+def _find(norm: str, mark: str, start: int, word_start: bool, word_end: bool) -> int:
+    """The first occurrence of ``mark`` in ``norm`` from ``start`` that respects its word edges."""
+    while True:
+        found = norm.find(mark, start)
+        if found < 0:
+            return -1
+        end = found + len(mark)
+        if word_start and found > 0 and norm[found - 1] in _LATIN_CHARS:
+            start = found + 1
+        elif word_end and end < len(norm) and norm[end] in _LATIN_CHARS:
+            start = found + 1
+        else:
+            return found
+
+
+def _matches(norm: str, marks: tuple[tuple[str, bool, bool], ...]) -> Iterator[tuple[int, int]]:
+    """Non-overlapping occurrences of the marks, left to right, the longest mark at a position
+    winning: what a regular expression ``longest|…|shortest`` finds, without compiling one per
+    query. One pending occurrence per mark in a heap ordered by (start, longest first)."""
+    heap = []
+    for index, (mark, word_start, word_end) in enumerate(marks):
+        found = _find(norm, mark, 0, word_start, word_end)
+        if found >= 0:
+            heap.append((found, -len(mark), index))
+    heapq.heapify(heap)
+    pos = 0
+    while heap:
+        found, negative_length, index = heap[0]
+        mark, word_start, word_end = marks[index]
+        if found >= pos:
+            yield found, found - negative_length
+            pos = found - negative_length
+        found = _find(norm, mark, pos, word_start, word_end)
+        if found >= 0:
+            heapq.heapreplace(heap, (found, negative_length, index))
+        else:
+            heapq.heappop(heap)
 
 
 def find_spans(text: str, marks: Iterable[str], normalized: str | None = None) -> list[tuple[int, int]]:
     """Spans ``(start, end)`` of ``text`` to mark: leftmost-longest occurrences of the normalized
     ``marks`` in ``normalize(text)``, touching spans merged."""
-    pattern = _pattern(tuple(marks))
-    if pattern is None or not text:
+    ordered = _ordered_marks(tuple(marks))
+    if not ordered or not text:
         return []
     norm = normalized if normalized is not None else normalize(text)
     spans: list[tuple[int, int]] = []
-    for match in pattern.finditer(norm):
-        start, end = match.span()
+    for start, end in _matches(norm, ordered):
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
         else:
@@ -84,9 +121,10 @@ def render(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def highlight(text: str, marks: Iterable[str]) -> str:
-    """The whole of ``text`` as HTML with the marks highlighted (titles, the document page)."""
-    return render(text, find_spans(text, marks))
+def highlight(text: str, marks: Iterable[str], normalized: str | None = None) -> str:
+    """The whole of ``text`` as HTML with the marks highlighted (titles, the document page).
+    ``normalized`` is ``normalize(text)`` when the caller has it cached (it must be exactly that)."""
+    return render(text, find_spans(text, marks, normalized))
 
 
 def snippet(text: str, marks: Iterable[str], size: int = SNIPPET_CHARS, normalized: str | None = None) -> str:
@@ -121,18 +159,34 @@ def snippet(text: str, marks: Iterable[str], size: int = SNIPPET_CHARS, normaliz
 
 
 def _best_window(norm: str, spans: list[tuple[int, int]], size: int) -> tuple[int, int]:
+    # For each first span ``left``, the window runs to the last span ending within ``size``
+    # characters of its start (at least ``left`` itself); the distinct marked strings of the window
+    # are counted incrementally as it slides (both ends only move forward).
+    texts = [norm[s:e] for s, e in spans]
+    inside: dict[str, int] = {}
     best = (-1, -1, 0, 0)
-    right = 0
+    right = -1
     for left in range(len(spans)):
+        if left > 0:
+            _remove(inside, texts[left - 1])
+        if right < left:
+            right = left
+            inside[texts[left]] = inside.get(texts[left], 0) + 1
         limit = spans[left][0] + size
-        right = max(right, left)
         while right + 1 < len(spans) and spans[right + 1][1] <= limit:
             right += 1
-        distinct = len({norm[s:e] for s, e in spans[left : right + 1]})
-        score = (distinct, right - left + 1)
+            inside[texts[right]] = inside.get(texts[right], 0) + 1
+        score = (len(inside), right - left + 1)
         if score > best[:2]:
             best = (*score, left, right)
     return best[2], best[3]
+
+
+def _remove(counter: dict[str, int], key: str) -> None:
+    if counter[key] == 1:
+        del counter[key]
+    else:
+        counter[key] -= 1
 
 
 def _sentence_start(text: str, anchor: int, reach: int) -> int:

@@ -55,7 +55,9 @@ MAX_EXPANSIONS = 2048
 
 @dataclass
 class Match:
-    """Matched documents (``mask``) with their scores, the term plans (for highlighting) and notes."""
+    """Matched documents (``mask``) with their scores (given for the documents of ``mask`` that pass
+    the ``restrict`` mask of :func:`match_query`, 0 elsewhere), the term plans (for highlighting)
+    and notes."""
 
     mask: np.ndarray
     scores: np.ndarray
@@ -66,26 +68,44 @@ class Match:
     raw_key: str = ""
 
 
-def _bm25(snap: Snapshot, reader: IndexReader, word: str, scores: np.ndarray) -> None:
+@dataclass(frozen=True)
+class _Candidates:
+    """The documents scores are computed for: sorted ``docs``, their ``mask``, and ``rank`` (the
+    position of each of them in ``docs``)."""
+
+    docs: np.ndarray
+    mask: np.ndarray
+    rank: np.ndarray
+
+    @classmethod
+    def of(cls, mask: np.ndarray) -> _Candidates:
+        docs = np.flatnonzero(mask)
+        rank = np.zeros(mask.size, dtype=np.intp)
+        rank[docs] = np.arange(docs.size)
+        return cls(docs, mask, rank)
+
+
+#: Scores (float32) of the candidates, in the order of ``_Candidates.docs``.
+Scorer = Callable[[_Candidates], np.ndarray]
+
+
+def _bm25(snap: Snapshot, reader: IndexReader, word: str, scores: np.ndarray, cands: _Candidates) -> None:
     for field, weight in (("title", TITLE_WEIGHT), ("body", 1.0)):
-        post = snap.postings(reader, field, word)
-        if not post.df:
+        post, df = snap.postings_among(reader, field, word, cands.docs, cands.mask)
+        if not df:
             continue
-        idf = snap.idf(post.df)
+        idf = snap.idf(df)
         tf = post.weights
         dl = snap.lengths[field][post.ids]
         norm = BM25_K1 * (1.0 - BM25_B + BM25_B * dl / snap.avg_length[field])
-        scores[post.ids] += weight * idf * tf * (BM25_K1 + 1.0) / (tf + norm)
+        scores[cands.rank[post.ids]] += weight * idf * tf * (BM25_K1 + 1.0) / (tf + norm)
 
 
-def _grams_ids(
-    snap: Snapshot, reader: IndexReader, text: str, within: np.ndarray | None = None
-) -> np.ndarray:
+def _grams_ids(snap: Snapshot, reader: IndexReader, text: str) -> np.ndarray:
     """Sorted docnums of the documents containing the Han string ``text`` (any length ≥ 1), from the
-    generation's in-memory bigram index (:mod:`search.textindex`); with ``within`` (a mask), only
-    those among it (not cached)."""
-    if within is not None:
-        return snap.text.docs_with(text, within)
+    generation's bigram index (:mod:`search.textindex`), cached: a string of three characters or
+    more is verified in the text of every candidate, which for a common phrase is most of a query's
+    time, and the same phrases come back (the proximity bonus of every query with that run)."""
     key = ("grams", text)
     cached = snap.derived(key)
     if cached is None:
@@ -139,8 +159,8 @@ VERIFY_MAX_CANDIDATES = 3000
 
 def _piece_match(
     snap: Snapshot, reader: IndexReader, piece: Piece, within: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Mask and score of one piece: BM25F of its whole words, at least a fragment score.
+) -> tuple[np.ndarray, Scorer]:
+    """Mask and scorer of one piece: BM25F of its whole words, at least a fragment score.
 
     ``within`` (the documents the term's other pieces already allow) lets a Latin fragment (``1`` cut
     from ``2021``) be looked for in a few cached texts rather than expanded to every vocabulary word
@@ -158,33 +178,68 @@ def _piece_match(
             pmask = piece_mask(snap, reader, piece)
     else:
         pmask = piece_mask(snap, reader, piece)
-    whole = np.zeros(snap.size, dtype=np.float32)
-    for word in piece.words if len(piece.words) == 1 else (piece.text,):
-        _bm25(snap, reader, word, whole)
-    frag_idf = snap.idf(int(pmask.sum()))
-    return pmask, np.where(pmask, np.maximum(whole, FRAGMENT_WEIGHT * frag_idf), 0.0).astype(np.float32)
+    fragment = FRAGMENT_WEIGHT * snap.idf(int(pmask.sum()))
+    words = piece.words if len(piece.words) == 1 else (piece.text,)
+
+    def score(cands: _Candidates) -> np.ndarray:
+        whole = np.zeros(cands.docs.size, dtype=np.float32)
+        for word in words:
+            _bm25(snap, reader, word, whole, cands)
+        return np.where(pmask[cands.docs], np.maximum(whole, fragment), 0.0).astype(np.float32)
+
+    return pmask, score
 
 
-def _phrase_bonus(
-    snap: Snapshot, reader: IndexReader, plan: TermPlan, scores: np.ndarray, within: np.ndarray
-) -> None:
-    """Add the proximity bonus of the plan's whole runs to the documents of ``within`` having them."""
+#: Proximity bonuses: the documents having a run, and what it adds to their score.
+_Bonuses = list[tuple[np.ndarray, float]]
+
+
+def _phrase_bonus(snap: Snapshot, reader: IndexReader, plan: TermPlan, within: np.ndarray) -> _Bonuses:
+    """The proximity bonus of the plan's whole runs for the documents of ``within`` having them."""
+    bonuses = []
     for phrase in plan.phrases:
-        ids = _grams_ids(snap, reader, phrase, within)
+        ids = _grams_ids(snap, reader, phrase)
+        ids = ids[within[ids]]
         if ids.size:
-            scores[ids] += PHRASE_WEIGHT * snap.idf(int(ids.size))
+            bonuses.append((ids, PHRASE_WEIGHT * snap.idf(int(ids.size))))
+    return bonuses
 
 
-def _term_match(snap: Snapshot, reader: IndexReader, plan: TermPlan) -> tuple[np.ndarray, np.ndarray]:
-    """Mask and score of one term (all its pieces)."""
+def _add_bonuses(scores: np.ndarray, bonuses: _Bonuses, cands: _Candidates) -> None:
+    for ids, value in bonuses:
+        scores[cands.rank[ids[cands.mask[ids]]]] += value
+
+
+def _term_match(snap: Snapshot, reader: IndexReader, plan: TermPlan) -> tuple[np.ndarray, Scorer]:
+    """Mask and scorer of one term (all its pieces)."""
     mask = snap.live.copy()
-    scores = np.zeros(snap.size, dtype=np.float32)
+    scorers = []
     for piece in plan.pieces:
         pmask, pscore = _piece_match(snap, reader, piece)
         mask &= pmask
-        scores += pscore
-    _phrase_bonus(snap, reader, plan, scores, mask)
-    return mask, scores
+        scorers.append(pscore)
+    bonuses = _phrase_bonus(snap, reader, plan, mask)
+
+    def score(cands: _Candidates) -> np.ndarray:
+        scores = np.zeros(cands.docs.size, dtype=np.float32)
+        for pscore in scorers:
+            scores += pscore(cands)
+        _add_bonuses(scores, bonuses, cands)
+        return scores
+
+    return mask, score
+
+
+def _group_scorer(parts: list[tuple[np.ndarray, Scorer]]) -> Scorer:
+    """Scorer of OR-ed terms: the sum of the scores of the terms each document matches."""
+
+    def score(cands: _Candidates) -> np.ndarray:
+        scores = np.zeros(cands.docs.size, dtype=np.float32)
+        for tmask, tscore in parts:
+            scores += np.where(tmask[cands.docs], tscore(cands), 0.0).astype(np.float32)
+        return scores
+
+    return score
 
 
 def _filter_mask(snap: Snapshot, lexicon: Lexicon, filters: Iterable[FieldFilter]) -> np.ndarray:
@@ -227,17 +282,18 @@ def match_query(
     restrict: np.ndarray | None = None,
 ) -> Match:
     """Match and score ``parsed``. ``restrict`` (request filters) decides whether relaxed mode is
-    needed: only when nothing passes both the terms and ``restrict``."""
+    needed: only when nothing passes both the terms and ``restrict``; scores are computed only for
+    the matches passing it."""
     notes: list[str] = []
     base = snap.live & _filter_mask(snap, lexicon, parsed.filters)
     dates = date_mask(snap, parsed.date_from, parsed.date_to)
     if dates is not None:
         base &= dates
     plans: list[TermPlan] = []
-    # Clauses that must all match (each a mask and its score). A group of one plain term contributes
+    # Clauses that must all match (each a mask and its scorer). A group of one plain term contributes
     # one clause per piece, so that a long natural-language query can be relaxed word by word.
-    clauses: list[tuple[np.ndarray, np.ndarray]] = []
-    bonus = np.zeros(snap.size, dtype=np.float32)
+    clauses: list[tuple[np.ndarray, Scorer]] = []
+    bonuses: _Bonuses = []
     for group in parsed.groups:
         group_plans = []
         for term in group:
@@ -253,42 +309,50 @@ def match_query(
             for piece in sorted(group_plans[0].pieces, key=lambda p: p.kind != "han"):
                 clauses.append(_piece_match(snap, reader, piece, within if clauses else None))
                 within &= clauses[-1][0]
-            _phrase_bonus(snap, reader, group_plans[0], bonus, within)
+            bonuses.extend(_phrase_bonus(snap, reader, group_plans[0], within))
         elif group_plans:
             gmask = np.zeros(snap.size, dtype=bool)
-            gscore = np.zeros(snap.size, dtype=np.float32)
+            parts = []
             for plan in group_plans:
                 tmask, tscore = _term_match(snap, reader, plan)
                 gmask |= tmask
-                gscore += np.where(tmask, tscore, 0.0).astype(np.float32)
-            clauses.append((gmask, gscore))
+                parts.append((tmask, tscore))
+            clauses.append((gmask, _group_scorer(parts)))
     for term in parsed.excluded:
         plan = plan_term(term)
         if plan.pieces:
             base &= ~_term_match(snap, reader, plan)[0]
-    scores = bonus
     relaxed = False
-    groups = clauses
-    if not groups:
+    hits: np.ndarray | None = None
+    if not clauses:
         mask = base
     else:
         mask = base.copy()
-        for gmask, gscore in groups:
+        for gmask, _score in clauses:
             mask &= gmask
-            scores += gscore
         within = mask if restrict is None else mask & restrict
-        if len(groups) > 1 and not within.any():
+        if len(clauses) > 1 and not within.any():
             relaxed = True
             hits = np.zeros(snap.size, dtype=np.int16)
-            for gmask, _ in groups:
+            for gmask, _score in clauses:
                 hits += gmask
             candidates = base if restrict is None else base & restrict
-            need = (len(groups) + 1) // 2
+            need = (len(clauses) + 1) // 2
             mask = base & (hits >= need)
             if not (mask & candidates).any():
                 mask = base & (hits >= 1)
-            scores += COORD_WEIGHT * hits
-    scores += RECENCY_EPSILON * _recency(snap)
+    # Scores only for the documents that can be results: the postings of a query's words are then
+    # decoded only where they can matter (a whole-title query matches a handful of documents).
+    cands = _Candidates.of(mask if restrict is None else mask & restrict)
+    part = np.zeros(cands.docs.size, dtype=np.float32)
+    _add_bonuses(part, bonuses, cands)
+    for _gmask, score in clauses:
+        part += score(cands)
+    if hits is not None:
+        part += COORD_WEIGHT * hits[cands.docs]
+    part += RECENCY_EPSILON * _recency(snap)[cands.docs]
+    scores = np.zeros(snap.size, dtype=np.float32)
+    scores[cands.docs] = part
     text = _plain_text(parsed)
     return Match(mask, scores, tuple(plans), relaxed, tuple(notes), title_key(text), raw_key(text))
 

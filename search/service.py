@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Any, TypeAlias
 
 from whoosh.index import Index
+from whoosh.reading import IndexReader, SegmentReader
 from whoosh.searching import Searcher
 
 from .analysis import on_lexicon_reload
@@ -106,14 +107,14 @@ def run_search(source: SearchSource, request: SearchRequest) -> SearchResponse:
         stop = request.page * request.per_page
 
         def title_of(docnum: int) -> str:
-            return str(searcher.stored_fields(docnum).get("title") or "")
+            return str(_stored_fields(reader, docnum).get("title") or "")
 
         ranked = order(snap, match, final, request.sort, stop, title_of)
         page_docs = ranked[(request.page - 1) * request.per_page : stop].tolist()
         marks = tuple(sorted({m for plan in match.plans for m in plan.marks}, key=lambda m: (-len(m), m)))
         hits = tuple(
             _hit(
-                searcher.stored_fields(docnum),
+                _stored_fields(reader, docnum),
                 marks,
                 float(match.scores[docnum]),
                 request.snippet_chars,
@@ -137,6 +138,21 @@ def run_search(source: SearchSource, request: SearchRequest) -> SearchResponse:
     )
 
 
+def _stored_fields(reader: IndexReader, docnum: int) -> dict[str, Any]:
+    """``reader.stored_fields(docnum)``, read from the segment's per-document reader directly: the
+    same dictionary without Whoosh's per-field schema check (a third of the cost)."""
+    for leaf, offset in reader.leaf_readers():
+        if offset <= docnum < offset + leaf.doc_count_all():
+            perdoc = getattr(leaf, "_perdoc", None)
+            if not isinstance(leaf, SegmentReader) or perdoc is None:
+                break  # pragma: no cover - other readers
+            schema = leaf.schema
+            names = set(schema.names())
+            fields = perdoc.stored_fields(docnum - offset)
+            return {name: value for name, value in fields.items() if name in names or name in schema}
+    return dict(reader.stored_fields(docnum))  # pragma: no cover
+
+
 def _hit(fields: dict[str, Any], marks: tuple[str, ...], score: float, size: int, normalized: str) -> Hit:
     """A result with highlights; ``normalized`` is the document's cached normalized grams text
     (``title + "\\n" + body``), so the snippet does not normalize the body again."""
@@ -144,11 +160,13 @@ def _hit(fields: dict[str, Any], marks: tuple[str, ...], score: float, size: int
     body = str(fields.get("body") or "")
     cached = normalized[len(title) + 1 :]
     # (a length mismatch would mean another text than this snapshot read: normalize it again)
-    norm_body = cached if len(cached) == len(body) else None
+    matches = len(cached) == len(body) and normalized[len(title) : len(title) + 1] == "\n"
+    norm_title = normalized[: len(title)] if matches else None
+    norm_body = cached if matches else None
     return Hit(
         id=str(fields.get("id")),
         title=title,
-        title_html=highlight(title, marks),
+        title_html=highlight(title, marks, norm_title),
         snippet_html=snippet(body, marks, size, norm_body),
         url=fields.get("url") or None,
         date=fields.get("date") or None,

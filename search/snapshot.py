@@ -12,6 +12,7 @@ A :class:`Snapshot` never holds a reader: every method that reads postings takes
 
 from __future__ import annotations
 
+import bisect
 import io
 import math
 import pickle
@@ -41,6 +42,9 @@ BM25_B = 0.75
 BM25_K1 = 1.2
 #: Posting lists kept per generation (a few MB for the benchmark index).
 POSTINGS_CACHE = 4096
+#: :meth:`Snapshot.postings_among` skips posting blocks when the documents are fewer than one in
+#: this many (with more, most blocks hold one of them: the whole list is read and cached).
+SPARSE_CANDIDATES = 16
 _SINGLE_VALUED = ("source", "category", "year")
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 
@@ -245,7 +249,7 @@ class Snapshot:
             if hit is not None:
                 self._postings.move_to_end(key)
                 return hit
-        postings = self._read(reader, field, text)
+        postings = self._read(reader, field, text)[0]
         with self._lock:
             self._postings[key] = postings
             if len(self._postings) > POSTINGS_CACHE:
@@ -254,25 +258,72 @@ class Snapshot:
 
     def read_uncached(self, reader: IndexReader, field: str, text: str) -> Postings:
         """A posting list, read without entering the cache."""
-        return self._read(reader, field, text)
+        return self._read(reader, field, text)[0]
 
-    @staticmethod
-    def _read(reader: IndexReader, field: str, text: str) -> Postings:
-        tbytes = text.encode("utf-8")
+    def postings_among(
+        self, reader: IndexReader, field: str, text: str, docs: np.ndarray, among: np.ndarray
+    ) -> tuple[Postings, int]:
+        """The postings of ``field:text`` of the documents ``docs`` (sorted docnums; ``among`` is
+        their mask) only, and the document frequency of the whole list.
+
+        When the documents are few (see :data:`SPARSE_CANDIDATES`), only the posting blocks whose
+        docnum range holds one of them are decoded (a block's header gives its last docnum). A list
+        read whole (cached, or every block needed) enters the cache."""
+        key = (field, text)
+        with self._lock:
+            hit = self._postings.get(key)
+            if hit is not None:
+                self._postings.move_to_end(key)
+        if hit is None and docs.size * SPARSE_CANDIDATES > self.size:
+            hit = self.postings(reader, field, text)
+        if hit is not None:
+            keep = among[hit.ids]
+            return Postings(hit.ids[keep], hit.weights[keep]), hit.df
+        postings, df, complete = self._read(reader, field, text, docs)
+        if complete:
+            with self._lock:
+                self._postings[key] = postings
+                if len(self._postings) > POSTINGS_CACHE:
+                    self._postings.popitem(last=False)
+        keep = among[postings.ids]
+        return Postings(postings.ids[keep], postings.weights[keep]), df
+
+    def _read(
+        self, reader: IndexReader, field: str, text: str, wanted: np.ndarray | None = None
+    ) -> tuple[Postings, int, bool]:
+        """The postings of ``field:text`` (all, or with ``wanted`` docnums at least those of the
+        blocks holding one of them), the document frequency of the whole list, and whether every
+        block was read."""
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        for leaf, offset in reader.leaf_readers():
-            found = _read_leaf(leaf, field, tbytes)
-            if found is None:
-                continue
-            leaf_ids, leaf_weights = found
-            ids.append(leaf_ids + offset if offset else leaf_ids)
+        df, complete = 0, True
+        for part in self._term(reader, field, text):
+            local = None
+            if wanted is not None:
+                low, high = np.searchsorted(wanted, (part.offset, part.offset + part.size))
+                local = wanted[low:high] - part.offset
+            leaf_ids, leaf_weights, leaf_complete = part.decode(local)
+            ids.append(leaf_ids + part.offset if part.offset else leaf_ids)
             weights.append(leaf_weights)
+            df += part.df
+            complete = complete and leaf_complete
         if not ids:
-            return EMPTY_POSTINGS
+            return EMPTY_POSTINGS, df, complete
         if len(ids) == 1:
-            return Postings(ids[0], weights[0])
-        return Postings(np.concatenate(ids), np.concatenate(weights))
+            return Postings(ids[0], weights[0]), df, complete
+        return Postings(np.concatenate(ids), np.concatenate(weights)), df, complete
+
+    def _term(self, reader: IndexReader, field: str, text: str) -> tuple[_TermPart, ...]:
+        """Where the postings of ``field:text`` are, segment by segment (cached: the term look-up
+        and the walk over the block headers are most of the cost of a sparse read)."""
+        key = ("term", field, text)
+        parts = self.derived(key)
+        if parts is None:
+            tbytes = text.encode("utf-8")
+            found = (_term_part(leaf, offset, field, tbytes) for leaf, offset in reader.leaf_readers())
+            parts = tuple(part for part in found if part is not None)
+            self.remember(key, parts)
+        return parts
 
     def expand(self, reader: IndexReader, field: str, prefix: str) -> list[str]:
         """Terms of ``field`` starting with ``prefix`` (cached)."""
@@ -316,6 +367,8 @@ class Snapshot:
 
 
 _BLOCK_LENGTH = struct.Struct("!i")
+#: Bytes a block's pickled info tuple takes at most (six numbers; the data follows it).
+_INFO_MAX = 64
 #: A record of Whoosh's term table (whoosh.filedb.filetables): key length, value length, key, value.
 _RECORD_LENGTHS = struct.Struct("!ii")
 _LATIN_FIRST = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -360,69 +413,111 @@ def _latin_terms(leaf: IndexReader, field: str) -> list[str]:
     return found
 
 
-def _read_leaf(leaf: IndexReader, field: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray] | None:
-    """The postings of ``field:tbytes`` in one segment (int32 docnums, float32 weights; deleted
-    documents included: the live mask removes them), or None when the segment lacks the term."""
+@dataclass(frozen=True)
+class _TermPart:
+    """The postings of a term in one segment: inlined (``inline``: docnums and weights) or in posting
+    blocks of the mapped file ``buf`` (per block: where its data is, whether it is compressed, its
+    last docnum)."""
+
+    offset: int
+    size: int
+    df: int
+    inline: tuple[np.ndarray, np.ndarray] | None = None
+    buf: Any = None
+    blocks: tuple[tuple[int, int, int, int], ...] = ()  # (data start, data end, compression, max id)
+
+    def decode(self, wanted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Segment docnums and weights of every block, or with ``wanted`` (sorted segment docnums)
+        of the blocks holding one of them; and whether every block was decoded.
+
+        A block's data is the pickled tuple ``(id deltas, weights, values)`` (zlib-compressed when
+        ``compression``); each block's deltas start from 0, weights are ``None`` (all 1.0), one float
+        (all equal) or a tuple. Whole blocks are decoded with numpy (a cumulative sum per block for
+        the ids) and the values (term frequencies or positions) are never touched."""
+        if self.inline is not None:
+            return self.inline[0], self.inline[1], True
+        targets = wanted.tolist() if wanted is not None else None
+        deltas: list[int] = []
+        weights: list[float] = []
+        starts: list[int] = []
+        buf, previous_max, complete = self.buf, -1, True
+        for start, end, compression, maxid in self.blocks:
+            if targets is not None:
+                # The block holds docnums previous_max + 1 .. maxid: is one of the targets among them?
+                first = bisect.bisect_right(targets, previous_max)
+                previous_max = maxid
+                if first == len(targets) or targets[first] > maxid:
+                    complete = False
+                    continue
+            data = buf[start:end]
+            block_ids, block_weights, _values = pickle.loads(zlib.decompress(data) if compression else data)
+            starts.append(len(deltas))
+            deltas.extend(block_ids)
+            count = len(block_ids)
+            if block_weights is None:
+                weights.extend([1.0] * count)
+            elif isinstance(block_weights, float):
+                weights.extend([block_weights] * count)
+            else:
+                weights.extend(block_weights)
+        ids = np.cumsum(np.asarray(deltas, dtype=np.int64))
+        if len(starts) > 1:
+            # Each block's deltas start from 0: subtract the running sum at the end of the block before.
+            bounds = np.asarray(starts[1:], dtype=np.int64)
+            base = np.zeros(len(starts), dtype=np.int64)
+            base[1:] = ids[bounds - 1]
+            ids -= np.repeat(base, np.diff(np.append(np.asarray(starts, dtype=np.int64), len(deltas))))
+        return ids.astype(np.int32), np.asarray(weights, dtype=np.float32), complete
+
+
+def _term_part(leaf: IndexReader, offset: int, field: str, tbytes: bytes) -> _TermPart | None:
+    """The :class:`_TermPart` of ``field:tbytes`` in one segment (deleted documents included: the
+    live mask removes them), None when the segment lacks the term."""
+    size = leaf.doc_count_all()
     terms = getattr(leaf, "_terms", None)
     postfile = getattr(terms, "_postfile", None)
-    if not (isinstance(leaf, SegmentReader) and isinstance(terms, W3TermsReader)):
-        return _read_generic(leaf, field, tbytes)  # pragma: no cover - other codecs
+    if not (isinstance(leaf, SegmentReader) and isinstance(terms, W3TermsReader)) or not isinstance(
+        postfile, BufferFile
+    ):  # pragma: no cover - other codecs, an unmapped postings file
+        found = _read_generic(leaf, field, tbytes)
+        return None if found is None else _TermPart(offset, size, int(found[0].size), inline=found)
     try:
         info = terms.term_info(field, tbytes)
     except TermNotFound:
         return None
     if info.is_inlined():
         inl_ids, inl_weights, _values = info.inlined_postings()
-        return np.asarray(inl_ids, dtype=np.int32), np.asarray(inl_weights, dtype=np.float32)
-    if not isinstance(postfile, BufferFile):
-        return _read_generic(leaf, field, tbytes)  # pragma: no cover - an unmapped postings file
-    return _read_blocks(postfile._buf, info.extent()[0])
+        ids = np.asarray(inl_ids, dtype=np.int32)
+        return _TermPart(offset, size, int(ids.size), inline=(ids, np.asarray(inl_weights, dtype=np.float32)))
+    buf = postfile._buf
+    blocks, df = _block_table(buf, info.extent()[0])
+    return _TermPart(offset, size, df, buf=buf, blocks=blocks)
 
 
-def _read_blocks(buf: Any, offset: int) -> tuple[np.ndarray, np.ndarray]:
-    """Decode a Whoosh 3 posting list from the mapped postings file ``buf`` at ``offset``.
+def _block_table(buf: Any, offset: int) -> tuple[tuple[tuple[int, int, int, int], ...], int]:
+    """The blocks of the Whoosh 3 posting list at ``offset`` of the mapped postings file ``buf``
+    (``(data start, data end, compression, max id)`` each) and its number of postings.
 
     The layout ``W3LeafMatcher`` reads (whoosh/codec/whoosh3.py): a magic tag, then blocks of
     ``int32 length`` (negative for the last block), a pickled info tuple ``(count, max id, max
-    weight, compression, min length, max length)`` and the (zlib-compressed) pickled data
-    ``(id deltas, weights, values)``; weights are ``None`` (all 1.0), one float (all equal) or a
-    tuple. Decoding whole blocks with numpy (a cumulative sum per block for the ids) and never
-    touching the values is several times faster than Whoosh's per-block Python generators.
-    """
+    weight, compression, min length, max length)`` and the block's data."""
     if bytes(buf[offset : offset + 4]) != WHOOSH3_HEADER_MAGIC:
         raise ValueError(f"not a Whoosh 3 posting list at offset {offset}")
     pos = offset + 4
-    deltas: list[int] = []
-    weights: list[float] = []
-    starts: list[int] = []
+    blocks = []
+    total = 0
     unpack_length = _BLOCK_LENGTH.unpack_from
     while True:
         (length,) = unpack_length(buf, pos)
         pos += 4
         end = pos + abs(length)
-        stream = io.BytesIO(buf[pos:end])
-        count, _maxid, _maxweight, compression, _minlen, _maxlen = pickle.load(stream)
-        data = stream.read()
-        block_ids, block_weights, _values = pickle.loads(zlib.decompress(data) if compression else data)
-        starts.append(len(deltas))
-        deltas.extend(block_ids)
-        if block_weights is None:
-            weights.extend([1.0] * count)
-        elif isinstance(block_weights, float):
-            weights.extend([block_weights] * count)
-        else:
-            weights.extend(block_weights)
+        stream = io.BytesIO(buf[pos : min(end, pos + _INFO_MAX)])
+        count, maxid, _maxweight, compression, _minlen, _maxlen = pickle.load(stream)
+        total += count
+        blocks.append((pos + stream.tell(), end, compression, maxid))
         if length < 0:
-            break
+            return tuple(blocks), total
         pos = end
-    ids = np.cumsum(np.asarray(deltas, dtype=np.int64))
-    if len(starts) > 1:
-        # Each block's deltas start from 0: subtract the running sum at the end of the block before.
-        bounds = np.asarray(starts[1:], dtype=np.int64)
-        base = np.zeros(len(starts), dtype=np.int64)
-        base[1:] = ids[bounds - 1]
-        ids -= np.repeat(base, np.diff(np.append(np.asarray(starts, dtype=np.int64), len(deltas))))
-    return ids.astype(np.int32), np.asarray(weights, dtype=np.float32)
 
 
 def _read_generic(leaf: IndexReader, field: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray] | None:

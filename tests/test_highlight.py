@@ -58,3 +58,43 @@ def test_snippet_is_short_cut_at_sentence_ends_and_centred_on_the_best_passage_r
     # no mark: the opening of the text, still cut in characters
     opening = snippet(body, ["不存在的词"])
     assert body.startswith(html.unescape(opening).rstrip("…")[:20])
+
+
+def _regex_spans(text: str, marks: list[str]) -> list[tuple[int, int]]:
+    """The reference for find_spans: one alternation of the marks, longest first, Latin marks as
+    whole words, over the normalized text; touching matches merged."""
+    parts = []
+    for mark in sorted({m for m in marks if m.strip()}, key=lambda m: (-len(m), m)):
+        part = re.escape(mark)
+        if re.match("[0-9a-z]", mark[0]):
+            part = r"(?<![0-9a-z])" + part
+        if re.match("[0-9a-z]", mark[-1]):
+            part += r"(?![0-9a-z])"
+        parts.append(part)
+    spans: list[tuple[int, int]] = []
+    for match in re.finditer("|".join(parts), normalize(text)) if parts else ():
+        start, end = match.span()
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def test_spans_are_the_leftmost_longest_occurrences_of_the_marks() -> None:
+    # Overlapping marks, a mark inside another, repeated characters, Latin words and digits.
+    marks_sets = [
+        ["学会", "学会会员", "会员"],
+        ["中国科协", "科协", "中国"],
+        ["2021", "21", "ai", "a"],
+        ["会", "会会", "学"],
+        ["科技工作者", "工作", "科技"],
+    ]
+    texts = [d["title"] + "\n" + d["body"][:2000] for d in list(DOCS.values())[:120]]
+    texts += ["会会会学会会员会", "a ai aai 2021年21日 ai2021", "学会学会会员会员"]
+    checked = 0
+    for text in texts:
+        for marks in marks_sets:
+            assert find_spans(text, marks) == _regex_spans(text, marks), (text[:40], marks)
+            checked += bool(find_spans(text, marks))
+    assert checked > 100

@@ -157,3 +157,29 @@ def test_response_json_has_the_api_shape(searcher: Searcher) -> None:
         "score",
     }
     assert set(data["facets"]) == {"source", "category", "year", "person", "org", "place"}
+
+
+def test_results_do_not_depend_on_what_the_postings_cache_holds(searcher: Searcher) -> None:
+    # Scores are computed for the matching documents only: with few of them, only the posting blocks
+    # holding them are decoded; a cached whole list gives the same scores.
+    from search.query import parse_query, plan_term
+    from search.snapshot import snapshot_for
+
+    reader = searcher.reader()
+    snap = snapshot_for(reader)
+    titles = [str(searcher.stored_fields(d).get("title") or "") for d in (3, 57, 211)]
+    for q in [*titles, "学会", "科创中国 学会", "学会 OR 协会 年会", "中国科协 -通知"]:
+        snap._postings.clear()
+        snap._derived.clear()
+        sparse = search(searcher, q).to_json()
+        for group in parse_query(q).groups:
+            for term in group:
+                for piece in plan_term(term).pieces:
+                    for word in (*piece.words, piece.text):
+                        for field in ("title", "body"):
+                            snap.postings(reader, field, word)
+        cached = search(searcher, q).to_json()
+        sparse.pop("took_ms")
+        cached.pop("took_ms")
+        assert sparse == cached, q
+        assert sparse["total"] > 0, q
