@@ -30,7 +30,8 @@ from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
 
-from search.analysis import segmenter
+from search.analysis import pos_tag, segmenter
+from search.normalize import normalize
 from search.schema import build_schema
 from search.textindex import save_segment_texts
 
@@ -173,7 +174,11 @@ class SegmentRun:
         self.segments[0] = worker.close()
 
     def _in_workers(self) -> Iterator[Written | IngestError]:
-        segmenter()  # load jieba + lexicon once, before the fork, so workers inherit it
+        # Load jieba + lexicon, jieba's tag table (entity rules) and OpenCC once, before the fork, so
+        # workers inherit them instead of each spending seconds loading them again.
+        segmenter()
+        pos_tag("而且")  # not a lexicon word: loads jieba.posseg's table
+        normalize("中國")
         ctx = multiprocessing.get_context("fork")
         tasks = ctx.Queue(maxsize=4 * self.workers)
         results = ctx.Queue()
