@@ -315,10 +315,28 @@ def _dropped_line(m: re.Match[str]) -> str:
     return ""
 
 
-# (pattern, replacement, guard): a pass runs only if one of the guard characters occurs in the text, so a
-# clean text costs a few substring scans instead of a regex pass each. An empty guard always runs. The
-# pinyin pass runs between the two groups, with a replacement built from the text (_ruby_repl_for).
-_Pass = tuple[re.Pattern[str], str | _Repl, str]
+# (pattern, replacement, guard): a pass runs only if one of the guard strings (or characters, for a str
+# guard) occurs in the text, or the guard function says so: a clean text costs a few substring scans
+# instead of a regex pass each. An empty guard always runs. The pinyin pass runs between the two groups,
+# with a replacement built from the text (_ruby_repl_for).
+_Guard = str | tuple[str, ...] | Callable[[str], bool]
+_Pass = tuple[re.Pattern[str], str | _Repl, _Guard]
+_SPACES = _SPACE[1:-1]  # the characters of the _SPACE class
+
+
+# Every footer match holds one of these (see _FOOTER_LINE_RE).
+_FOOTER_GUARD = ("ICP", "公网安", "公網安", "Copyright", "COPYRIGHT", "©", "(c)", "版权所有", "版權所有",
+                 "一篇", "一条", "一條")
+
+
+def _may_have_blank_lines(text: str) -> bool:
+    return "\n\n" in text or text.startswith("\n") or text.endswith("\n")
+
+
+def _blank_lines_repl(m: re.Match[str]) -> str:
+    return "" if m.start() == 0 or m.end() == len(m.string) else "\n"
+
+
 _PASSES_BEFORE: tuple[_Pass, ...] = (
     (_LINEBREAK_RE, "\n", "\r"),
     (_ENTITY_RE, _entity_repl, "&"),
@@ -326,12 +344,18 @@ _PASSES_BEFORE: tuple[_Pass, ...] = (
 )
 _PASSES_AFTER: tuple[_Pass, ...] = (
     (_CHROME_LINE_RE, _dropped_line, ""),
-    (_FOOTER_LINE_RE, _dropped_line, "ICP公©Cc版篇条條"),
+    (_FOOTER_LINE_RE, _dropped_line, _FOOTER_GUARD),
     (_FILE_NAME_RE, "", "."),
-    (_LINE_EDGE_RE, "", ""),
-    (_SPACE_RUN_RE, " ", ""),
-    (_BLANK_LINES_RE, lambda m: "" if m.start() == 0 or m.end() == len(m.string) else "\n", "\n"),
+    (_LINE_EDGE_RE, "", _SPACES),
+    (_SPACE_RUN_RE, " ", _SPACES),
+    (_BLANK_LINES_RE, _blank_lines_repl, _may_have_blank_lines),
 )
+
+
+def _guard_passes(guard: _Guard, text: str) -> bool:
+    if callable(guard):
+        return guard(text)
+    return not guard or any(s in text for s in guard)
 
 
 def clean_text(text: str) -> Cleaned:
@@ -350,11 +374,11 @@ def clean_text(text: str) -> Cleaned:
             current = new
 
     for pattern, repl, guard in _PASSES_BEFORE:
-        if not guard or any(c in current for c in guard):
+        if _guard_passes(guard, current):
             apply(pattern, repl)
     if (")" in current or "）" in current) and _RUBY_HINT_RE.search(current):
         apply(_RUBY_RE, _ruby_repl_for(current))
     for pattern, repl, guard in _PASSES_AFTER:
-        if not guard or any(c in current for c in guard):
+        if _guard_passes(guard, current):
             apply(pattern, repl)
     return Cleaned(current, tuple(spans))
