@@ -80,7 +80,7 @@ class _Candidates:
     @classmethod
     def of(cls, mask: np.ndarray) -> _Candidates:
         docs = np.flatnonzero(mask)
-        rank = np.zeros(mask.size, dtype=np.intp)
+        rank = np.empty(mask.size, dtype=np.intp)  # read only at the positions of ``docs``
         rank[docs] = np.arange(docs.size)
         return cls(docs, mask, rank)
 
