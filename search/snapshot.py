@@ -191,6 +191,9 @@ class Snapshot:
         self._lock = threading.Lock()
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._derived: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        # Apart from the derived results: thousands of terms must not push out whole-generation
+        # entries of that cache (recency, the names suggestions compare with) that are slow to build.
+        self._terms: OrderedDict[tuple[str, str], tuple[_TermPart, ...]] = OrderedDict()
         self._latin_vocab: tuple[str, ...] | None = None
         self._raw_titles: dict[int, str] = {}
         # Substring matching and highlighting read the generation's bigram index of the normalized
@@ -316,13 +319,19 @@ class Snapshot:
     def _term(self, reader: IndexReader, field: str, text: str) -> tuple[_TermPart, ...]:
         """Where the postings of ``field:text`` are, segment by segment (cached: the term look-up
         and the walk over the block headers are most of the cost of a sparse read)."""
-        key = ("term", field, text)
-        parts = self.derived(key)
-        if parts is None:
-            tbytes = text.encode("utf-8")
-            found = (_term_part(leaf, offset, field, tbytes) for leaf, offset in reader.leaf_readers())
-            parts = tuple(part for part in found if part is not None)
-            self.remember(key, parts)
+        key = (field, text)
+        with self._lock:
+            parts = self._terms.get(key)
+            if parts is not None:
+                self._terms.move_to_end(key)
+                return parts
+        tbytes = text.encode("utf-8")
+        found = (_term_part(leaf, offset, field, tbytes) for leaf, offset in reader.leaf_readers())
+        parts = tuple(part for part in found if part is not None)
+        with self._lock:
+            self._terms[key] = parts
+            if len(self._terms) > POSTINGS_CACHE:
+                self._terms.popitem(last=False)
         return parts
 
     def expand(self, reader: IndexReader, field: str, prefix: str) -> list[str]:

@@ -171,6 +171,7 @@ def test_results_do_not_depend_on_what_the_postings_cache_holds(searcher: Search
     for q in [*titles, "学会", "科创中国 学会", "学会 OR 协会 年会", "中国科协 -通知"]:
         snap._postings.clear()
         snap._derived.clear()
+        snap._terms.clear()
         sparse = search(searcher, q).to_json()
         for group in parse_query(q).groups:
             for term in group:

@@ -66,6 +66,7 @@ def test_postings_among_few_documents_skip_blocks_but_agree(searcher: Searcher, 
             among = np.zeros(snap.size, dtype=bool)
             among[docs] = True
             snap._postings.clear()  # a sparse read, not the cached list
+            snap._terms.clear()
             post, df = snap.postings_among(reader, "body", text, docs, among)
             keep = among[full.ids]
             assert df == full.df
@@ -111,3 +112,20 @@ def test_facet_counts_equal_counts_from_stored_fields(
                     expected[column.index[part]] += 1
         assert column.counts(among).tolist() == expected.tolist(), name
         assert column.counts(among, DocSet.of(among)).tolist() == expected.tolist(), name
+
+
+def test_term_tables_do_not_push_whole_generation_results_out_of_the_cache(
+    searcher: Searcher, snap: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import search.snapshot
+
+    monkeypatch.setattr(search.snapshot, "POSTINGS_CACHE", 8)
+    snap.remember(("recency-test",), np.zeros(1))
+    reader = searcher.reader()
+    docs = np.arange(3)
+    among = np.zeros(snap.size, dtype=bool)
+    among[docs] = True
+    for text in _terms(searcher, "body")[:40]:
+        snap.postings_among(reader, "body", text, docs, among)
+    assert len(snap._terms) <= 8
+    assert snap.derived(("recency-test",)) is not None
