@@ -365,10 +365,19 @@ class Snapshot:
             return value
 
     def remember(self, key: tuple[Any, ...], value: Any) -> None:
+        """Cache ``value`` under ``key``, least recently used out first; a key of one element names
+        a result about the whole generation (``("recency",)``, ``("suggest-names",)`` …), slow to
+        build and few: those are never pushed out by per-query results."""
         with self._lock:
             self._derived[key] = value
-            if len(self._derived) > POSTINGS_CACHE:
-                self._derived.popitem(last=False)
+            for _ in range(len(self._derived)):
+                if len(self._derived) <= POSTINGS_CACHE:
+                    break
+                oldest = next(iter(self._derived))
+                if len(oldest) == 1:
+                    self._derived.move_to_end(oldest)
+                else:
+                    del self._derived[oldest]
 
     def idf(self, df: int) -> float:
         """Whoosh's BM25 idf: ``log(N / (df + 1)) + 1``."""

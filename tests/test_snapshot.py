@@ -129,3 +129,18 @@ def test_term_tables_do_not_push_whole_generation_results_out_of_the_cache(
         snap.postings_among(reader, "body", text, docs, among)
     assert len(snap._terms) <= 8
     assert snap.derived(("recency-test",)) is not None
+
+
+def test_whole_generation_results_outlive_many_derived_ones(
+    snap: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A key of one element names a result about the whole generation (recency, suggestion names):
+    # slow to build, and never pushed out by per-query results such as substring matches.
+    import search.snapshot
+
+    monkeypatch.setattr(search.snapshot, "POSTINGS_CACHE", 8)
+    snap.remember(("whole-generation-test",), np.zeros(1))
+    for n in range(40):
+        snap.remember(("grams-test", str(n)), np.zeros(1))
+    assert snap.derived(("whole-generation-test",)) is not None
+    assert len(snap._derived) <= 8
