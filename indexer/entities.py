@@ -821,15 +821,18 @@ def _name_at(norm: str, start: int, boundaries: Container[int], anchor: bool = F
     if not m:
         return []
     s_end = m.end()
-    out = []
-    for given in (2, 1):
-        end = s_end + given
-        if end > len(norm):
-            continue
-        chunk = norm[s_end:end]
-        if all(_is_han_char(c) and c not in _NOT_GIVEN for c in chunk):
-            out.append((start, end))
-    return out
+    given = _GIVEN_RE.match(norm, s_end)
+    if given is None:
+        return []
+    if given.end() - s_end == 2:
+        return [(start, s_end + 2), (start, s_end + 1)]
+    return [(start, s_end + 1)]
+
+
+# One or two characters that may follow a surname in a name: Han (_is_han_char), not in _NOT_GIVEN.
+_GIVEN_RE = re.compile(
+    "(?:(?![" + re.escape("".join(sorted(_NOT_GIVEN))) + "])[\u3400-\u4dbf\u4e00-\u9fff]){1,2}"
+)
 
 
 def _is_han_char(c: str) -> bool:
@@ -839,7 +842,18 @@ def _is_han_char(c: str) -> bool:
 _PERSON_TAGS = {"x", "nr", "nrfg", "nrt"}
 # A dictionary word more frequent than this that is not tagged as a name is a word, not a name (党委).
 _RARE_WORD = 300
-_TITLE_RE = re.compile("|".join(sorted((re.escape(t) for t in _TITLES), key=len, reverse=True)))
+
+
+def _longest_first(words: tuple[str, ...]) -> str:
+    """A regex matching the longest of ``words`` at a position, its alternatives grouped by first
+    character (``主(?:任委员|…|席|任)|…``): the engine then tries a handful of them where it tried all."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):  # stable: equal lengths keep their order
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+_TITLE_RE = re.compile(_longest_first(_TITLES))
 _ROLE_GAP_RE = re.compile(r"[ :]*")
 
 
@@ -1231,34 +1245,20 @@ class _Index:
     are none of these, and one dictionary lookup per word is cheaper than a test per rule."""
 
     def __init__(self, words: tuple[Word, ...]) -> None:
-        self.orgs: list[int] = []
-        self.people: list[int] = []
-        self.places: list[int] = []
-        self.heads: list[int] = []
-        self.led: list[int] = []
-        self.given: set[int] = set()
-        self.names: list[int] = []
         get = _FLAGS.get
         # Comprehensions rather than one loop: most words have no flag, and skipping them there is cheap.
         all_flags = [get(w.text, -1) if w.han else 0 for w in words]
-        for i in [i for i, flags in enumerate(all_flags) if flags]:
-            flags = all_flags[i]
-            if flags < 0:
-                flags = _word_flags(words[i].text)
-            if flags & _F_ORG:
-                self.orgs.append(i)
-            if flags & _F_PERSON:
-                self.people.append(i)
-            if flags & _F_PLACE:
-                self.places.append(i)
-            if flags & _F_HEAD:
-                self.heads.append(i)
-            if flags & _F_LED:
-                self.led.append(i)
-            if flags & _F_GIVEN:
-                self.given.add(i)
-            if flags & _F_NR:
-                self.names.append(i)
+        for i, flags in enumerate(all_flags):
+            if flags < 0:  # a word not met before
+                all_flags[i] = _word_flags(words[i].text)
+        flagged = [(i, flags) for i, flags in enumerate(all_flags) if flags]
+        self.orgs = [i for i, flags in flagged if flags & _F_ORG]
+        self.people = [i for i, flags in flagged if flags & _F_PERSON]
+        self.places = [i for i, flags in flagged if flags & _F_PLACE]
+        self.heads = [i for i, flags in flagged if flags & _F_HEAD]
+        self.led = [i for i, flags in flagged if flags & _F_LED]
+        self.given = {i for i, flags in flagged if flags & _F_GIVEN}
+        self.names = [i for i, flags in flagged if flags & _F_NR]
 
 
 def find_mentions(text: str) -> list[Mention]:
