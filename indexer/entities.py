@@ -1248,8 +1248,8 @@ class _Index:
         get = _FLAGS.get
         # Comprehensions rather than one loop: most words have no flag, and skipping them there is cheap.
         all_flags = [get(w.text, -1) if w.han else 0 for w in words]
-        for i, flags in enumerate(all_flags):
-            if flags < 0:  # a word not met before
+        if -1 in all_flags:  # words not met before
+            for i in [i for i, flags in enumerate(all_flags) if flags < 0]:
                 all_flags[i] = _word_flags(words[i].text)
         flagged = [(i, flags) for i, flags in enumerate(all_flags) if flags]
         self.orgs = [i for i, flags in flagged if flags & _F_ORG]
