@@ -116,7 +116,7 @@ def _buckets(
     by_value: bool,
 ) -> tuple[tuple[FacetBucket, ...], int]:
     values, index = column.values, column.index
-    present = np.flatnonzero(counts)
+    present = (counts != 0).nonzero()[0]  # (several times faster than np.flatnonzero on int64)
     distinct = int(present.size)
     if by_value:
         # ``values`` are sorted and distinct: by value, newest first, is the reverse index order.
