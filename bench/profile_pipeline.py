@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Where the indexer's per-document CPU goes: the worker-side path, stage by stage, in ONE process.
 
-Runs what an indexing worker does for each document — :func:`indexer.writer.prepare` (cleaning,
-date / source / entity extraction, jieba, term positions, postings encoding) and
-:meth:`indexer.segments.SegmentBuilder.add` — plus reading the JSON line (which the parent does), on
-the first ``--docs`` documents of ``corpus/bench_all.jsonl.gz`` of the shared folder (``../shared``
-beside the repository, or ``$HUIXUN_SHARED``).
+Runs what an indexing worker does — :func:`indexer.writer.prepare` for each document (cleaning,
+date / source / entity extraction, jieba, term positions), :meth:`indexer.segments.SegmentBuilder.add`,
+and at the end ``SegmentBuilder.finish`` with the segment's substring-index texts — plus reading the
+JSON lines (which the parent does), on the first ``--docs`` documents of ``corpus/bench_all.jsonl.gz``
+of the shared folder (``../shared`` beside the repository, or ``$HUIXUN_SHARED``).
 
 Two modes:
 
@@ -16,7 +16,7 @@ Two modes:
 * ``--cprofile``: the same run under cProfile, printing the stage shares from cumulative times and the
   top functions by internal time (cProfile slows per-call-heavy code, so shares are approximate).
 
-The segment is written to a temporary folder and thrown away.
+The segment (and its substring-index texts) is written to a temporary folder and thrown away.
 
     .venv/bin/python bench/profile_pipeline.py [--docs 3000] [--skip 0] [--cprofile] [--json OUT]
 """
@@ -114,6 +114,7 @@ STAGE_ORDER = [
     "extract (rest)",
     "prepare (rest)",
     "segment builder",
+    "segment finish",
 ]
 
 
@@ -139,6 +140,7 @@ def run(lines: list[bytes], stages: Stages | None) -> tuple[int, int, float]:
     from indexer.segments import SegmentBuilder
     from search.analysis import pos_tag, segmenter
     from search.schema import build_schema
+    from search.textindex import save_segment_texts
 
     segmenter()  # jieba's dictionary and its tag table load once per process, not per document
     pos_tag("中国")
@@ -157,6 +159,7 @@ def run(lines: list[bytes], stages: Stages | None) -> tuple[int, int, float]:
                     setattr(mod, attr, stages.wrap(name, getattr(mod, attr)))
                     patched.append((mod, attr))
         docs = chars = 0
+        texts: list[str] = []  # normalized texts, for the segment's substring index
         clock = time.process_time
         started = clock()
         stream = io.BytesIO(b"".join(lines))
@@ -172,10 +175,16 @@ def run(lines: list[bytes], stages: Stages | None) -> tuple[int, int, float]:
             if not isinstance(prepared, writer.IngestError):
                 prepared.fields["indexed_at"] = "2026-01-01T00:00:00Z"
                 main.builder_add(prepared.fields)  # type: ignore[attr-defined]
+                texts.append(prepared.fields["_normalized"])
             docs += 1
             t_read = clock()
+        # What a worker does when its segment is full or the run ends (_SegmentWorker._finish_segment).
+        t_finish = clock()
+        segment = builder.finish()
+        save_segment_texts(storage.folder, segment.segment_id(), texts)
+        if stages is not None:
+            stages.seconds["segment finish"] += clock() - t_finish
         cpu = clock() - started
-        builder.cancel()
         for mod, attr in patched:  # unwrap (a second run in this process starts clean)
             setattr(mod, attr, getattr(mod, attr).__wrapped__)
     return docs, chars, cpu
