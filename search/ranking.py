@@ -170,7 +170,7 @@ def _piece_match(
         within is not None
         and piece.kind == "latin"
         and piece.edge != "exact"
-        and int(within.sum()) <= VERIFY_MAX_CANDIDATES
+        and np.count_nonzero(within) <= VERIFY_MAX_CANDIDATES
     ):
         pmask = np.zeros(snap.size, dtype=bool)
         pmask[snap.text.docs_containing(piece.text, within)] = True
@@ -178,7 +178,7 @@ def _piece_match(
             pmask = piece_mask(snap, reader, piece)
     else:
         pmask = piece_mask(snap, reader, piece)
-    fragment = FRAGMENT_WEIGHT * snap.idf(int(pmask.sum()))
+    fragment = FRAGMENT_WEIGHT * snap.idf(int(np.count_nonzero(pmask)))
     words = piece.words if len(piece.words) == 1 else (piece.text,)
 
     def score(cands: _Candidates) -> np.ndarray:

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeAlias
 
+import numpy as np
 from whoosh.index import Index
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.searching import Searcher
@@ -102,7 +103,7 @@ def run_search(source: SearchSource, request: SearchRequest) -> SearchResponse:
         match = match_query(snap, reader, parsed, lexicon, restrict=restrict)
         base = match.mask if dates is None else match.mask & dates
         final = apply_selections(base, masks)
-        total = int(final.sum())
+        total = int(np.count_nonzero(final))
         facets, facet_values = compute_facets(snap, base, masks, request)
         stop = request.page * request.per_page
 

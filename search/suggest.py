@@ -1,4 +1,4 @@
-""""Did you mean": a near-miss of a name the index knows, offered beside (never instead of) the results.
+""" "Did you mean": a near-miss of a name the index knows, offered beside (never instead of) the results.
 
 A Han run of the query (three characters or more) that occurs nowhere in the index is compared with
 the names the index knows — the lexicon (societies, people, places, terms), the entity facet values
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 from whoosh.reading import IndexReader
 
 from .lexicon import Lexicon
@@ -88,7 +89,7 @@ def suggest(
         for length in (len(run) - 1, len(run), len(run) + 1):
             for name in names.get(length, ()):
                 if one_edit_apart(run, name):
-                    df = int(piece_mask(snap, reader, Piece("han", name, (name,))).sum())
+                    df = int(np.count_nonzero(piece_mask(snap, reader, Piece("han", name, (name,)))))
                     if df and (best is None or df > best[0]):
                         best = (df, name)
         if best is None:
