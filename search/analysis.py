@@ -346,9 +346,11 @@ def document_terms(title: str, body: str) -> DocumentTerms:
     """
     seg = segment(grams_text(title, body))
     cut = len(title)
-    title_words = [w for w in seg.words if w.start < cut]
-    body_words = seg.words[len(title_words) :]
-    return DocumentTerms(_word_positions(title_words), _word_positions(body_words), seg.normalized)
+    words = seg.words
+    k = 0  # the title's words are the first ones (words are in text order): a short scan
+    while k < len(words) and words[k].start < cut:
+        k += 1
+    return DocumentTerms(_word_positions(words[:k]), _word_positions(words[k:]), seg.normalized)
 
 
 #: Han word → its search-mode sub-words (:func:`_sub_words`). Long words recur across documents far
