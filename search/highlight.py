@@ -189,11 +189,16 @@ def _remove(counter: dict[str, int], key: str) -> None:
         counter[key] -= 1
 
 
+def _last_sentence_end(text: str, low: int, high: int) -> int:
+    """The last position in ``text[low:high]`` of a sentence-ending character, or -1."""
+    return max(text.rfind(char, low, high) for char in SENTENCE_END)
+
+
 def _sentence_start(text: str, anchor: int, reach: int) -> int:
     low = max(0, anchor - reach)
-    for pos in range(anchor - 1, low - 1, -1):
-        if text[pos] in SENTENCE_END:
-            return pos + 1
+    pos = _last_sentence_end(text, low, anchor)
+    if pos >= 0:
+        return pos + 1
     return 0 if low == 0 else max(0, anchor - reach // 2)
 
 
@@ -201,7 +206,5 @@ def _sentence_end(text: str, start: int, end: int, spans: list[tuple[int, int]])
     if end >= len(text):
         return len(text)
     last_mark = max((e for s, e in spans if start <= s < end), default=start)
-    for pos in range(end - 1, max(last_mark, start + 20) - 1, -1):
-        if text[pos] in SENTENCE_END:
-            return pos + 1
-    return end
+    pos = _last_sentence_end(text, max(last_mark, start + 20), end)
+    return pos + 1 if pos >= 0 else end
