@@ -221,14 +221,19 @@ class Snapshot:
     # -- facet columns -----------------------------------------------------------------------
     def _facet_column(self, reader: IndexReader, name: str, field: str) -> FacetColumn:
         # Segment by segment, in one pass over the field's term table: most values (names, dates)
-        # are in one document, inlined in their term entry, so they need no look-up or matcher.
+        # are in one document, inlined in their term entry, so they need no look-up or matcher;
+        # the others' blocks are read from where their term entry says.
         by_value: dict[str, list[int]] = {}
         for leaf, offset in reader.leaf_readers():
+            postfile = getattr(getattr(leaf, "_terms", None), "_postfile", None)
             for term, info in leaf.iter_field(field):
                 text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
                 if isinstance(info, W3TermInfo) and info.is_inlined():
                     ids = list(info.inlined_postings()[0])
-                else:
+                elif isinstance(info, W3TermInfo) and isinstance(postfile, BufferFile):
+                    blocks, df = _block_table(postfile._buf, info.extent()[0])
+                    ids = _TermPart(offset, 0, df, buf=postfile._buf, blocks=blocks).decode()[0].tolist()
+                else:  # pragma: no cover - other codecs
                     ids = []
                     _read_matcher(leaf.postings(field, text), ids, [])
                 by_value.setdefault(text, []).extend(d + offset for d in ids)
