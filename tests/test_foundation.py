@@ -76,6 +76,13 @@ def test_normalize_converts_script_width_and_case(text, expected):
     assert len(normalize(text)) == len(text)
 
 
+def test_normalize_narrows_exactly_the_full_width_ascii_block_and_the_ideographic_space():
+    wide = "".join(chr(c) for c in range(0xFF01, 0xFF5F))
+    ascii_ = "".join(chr(c) for c in range(0x21, 0x7F))
+    # U+FF00 and U+FF5F border the block and stay; 、。 are not in it.
+    assert normalize("\uff00" + wide + "\u3000、\uff5f。") == "\uff00" + ascii_.lower() + " 、\uff5f。"
+
+
 def test_to_simplified_keeps_case_and_width():
     assert to_simplified("學會ＡＢ") == "学会ＡＢ"
 
