@@ -160,33 +160,44 @@ def snippet(text: str, marks: Iterable[str], size: int = SNIPPET_CHARS, normaliz
 
 def _best_window(norm: str, spans: list[tuple[int, int]], size: int) -> tuple[int, int]:
     # For each first span ``left``, the window runs to the last span ending within ``size``
-    # characters of its start (at least ``left`` itself); the distinct marked strings of the window
-    # are counted incrementally as it slides (both ends only move forward).
+    # characters of its start (at least ``left`` itself). A window is worth the total length of the
+    # distinct strings it marks (the whole phrase 马英九总统 beats 总统 three times), then their
+    # number, then its marks; all counted incrementally as it slides (both ends only move forward).
     texts = [norm[s:e] for s, e in spans]
     inside: dict[str, int] = {}
-    best = (-1, -1, 0, 0)
+    covered = 0
+    best = (-1, -1, -1, 0, 0)
     right = -1
     for left in range(len(spans)):
         if left > 0:
-            _remove(inside, texts[left - 1])
+            covered -= _remove(inside, texts[left - 1])
         if right < left:
             right = left
-            inside[texts[left]] = inside.get(texts[left], 0) + 1
+            covered += _add(inside, texts[left])
         limit = spans[left][0] + size
         while right + 1 < len(spans) and spans[right + 1][1] <= limit:
             right += 1
-            inside[texts[right]] = inside.get(texts[right], 0) + 1
-        score = (len(inside), right - left + 1)
-        if score > best[:2]:
+            covered += _add(inside, texts[right])
+        score = (covered, len(inside), right - left + 1)
+        if score > best[:3]:
             best = (*score, left, right)
-    return best[2], best[3]
+    return best[3], best[4]
 
 
-def _remove(counter: dict[str, int], key: str) -> None:
+def _add(counter: dict[str, int], key: str) -> int:
+    """Count ``key`` in; returns its length when it is new to the window, else 0."""
+    count = counter.get(key, 0)
+    counter[key] = count + 1
+    return 0 if count else len(key)
+
+
+def _remove(counter: dict[str, int], key: str) -> int:
+    """Count ``key`` out; returns its length when it leaves the window, else 0."""
     if counter[key] == 1:
         del counter[key]
-    else:
-        counter[key] -= 1
+        return len(key)
+    counter[key] -= 1
+    return 0
 
 
 def _last_sentence_end(text: str, low: int, high: int) -> int:

@@ -61,6 +61,8 @@ RUN_RE = re.compile(f"([{HAN_CLASS}]+)|([0-9a-z]+(?:[._\\-/:][0-9a-z]+)*\\+*)")
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _QUOTES = {"\u201c": '"', "\u201d": '"', "\u300c": '"', "\u300d": '"', "\u300e": '"', "\u300f": '"'}
 _TOKEN_RE = re.compile(r'"[^"]*"|[^\s"]+|"')
+#: A date written out in full: ``5月12日``, ``2021年5月12日``, ``2021年5月`` (normalized digits).
+DATE_TERM_RE = re.compile(r"(?:\d{2,4}年)?\d{1,2}月\d{1,2}[日号]|\d{2,4}年\d{1,2}月")
 _FIELD_RE = re.compile(r"^([a-z]+):(.*)$", re.S)
 _YEAR_RE = re.compile(r"^\d{4}$")
 #: ``py:`` starts a pinyin term; its value (and the bare Latin words after it) must be letters,
@@ -134,6 +136,9 @@ class TermPlan:
     pieces: tuple[Piece, ...]
     phrases: tuple[str, ...]
     marks: tuple[str, ...]
+    #: A quoted phrase of several runs (``"5月12日"``, ``"COVID-19疫苗"``): its normalized text, which
+    #: must occur contiguously (the pieces alone would also match ``12月5日``). ``None`` otherwise.
+    exact: str | None = None
 
 
 def title_key(text: str) -> str:
@@ -281,7 +286,10 @@ def _term(token: str) -> TextTerm | None:
         inner = " ".join(token[1:-1].split())
         return TextTerm(inner, phrase=True) if inner else None
     token = token.strip('"')
-    return TextTerm(token) if token else None
+    if not token:
+        return None
+    # A date written out (5月12日, 2021年1月) means that date: as a phrase, not its numbers anywhere.
+    return TextTerm(token, phrase=bool(DATE_TERM_RE.fullmatch(normalize(token))))
 
 
 def _date_range(value: str) -> tuple[str | None, str | None] | None:
@@ -348,4 +356,5 @@ def plan_term(term: TextTerm) -> TermPlan:
         pieces = [p for p in pieces if p.kind != "han" or len(p.text) > 1] or pieces
     # Longest first, so that the highlighter prefers the whole phrase over its words.
     ordered_marks = tuple(sorted(dict.fromkeys(marks), key=lambda m: (-len(m), m)))
-    return TermPlan(term, tuple(pieces), tuple(dict.fromkeys(phrases)), ordered_marks)
+    exact = compact if term.phrase and len(runs) > 1 else None
+    return TermPlan(term, tuple(pieces), tuple(dict.fromkeys(phrases)), ordered_marks, exact)

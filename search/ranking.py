@@ -24,6 +24,9 @@ Relaxed mode: when no document contains every term, documents containing at leas
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -218,6 +221,8 @@ def _term_match(snap: Snapshot, reader: IndexReader, plan: TermPlan) -> tuple[np
         pmask, pscore = _piece_match(snap, reader, piece)
         mask &= pmask
         scorers.append(pscore)
+    if plan.exact is not None:
+        mask = _contiguous(snap, plan.exact, mask)
     bonuses = _phrase_bonus(snap, reader, plan, mask)
 
     def score(cands: _Candidates) -> np.ndarray:
@@ -228,6 +233,41 @@ def _term_match(snap: Snapshot, reader: IndexReader, plan: TermPlan) -> tuple[np
         return scores
 
     return mask, score
+
+
+def _contiguous(snap: Snapshot, phrase: str, within: np.ndarray) -> np.ndarray:
+    """The documents of ``within`` whose normalized text holds ``phrase`` (normalized, spaces
+    collapsed) as is: a space of the phrase matches any whitespace between two Latin words and any
+    or none elsewhere, and a phrase starting or ending with a Latin letter or digit does not start or
+    end inside a longer Latin word or number (``"5月12日"`` is not in ``15月12日``)."""
+    key = ("contiguous", phrase, within.tobytes())
+    cached = snap.derived(key)
+    if cached is not None:
+        return cached
+    pattern = _phrase_pattern(phrase)
+    texts = snap.text.texts
+    cands = np.flatnonzero(within)
+    if " " not in phrase:  # a byte search narrows first (most candidates fail it)
+        cands = texts.containing(cands, phrase.encode("utf-8"))
+    out = np.zeros(snap.size, dtype=bool)
+    out[[d for d in cands.tolist() if pattern.search(texts[d])]] = True
+    snap.remember(key, out)
+    return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    parts = phrase.split(" ")
+    body = re.escape(parts[0])
+    for before, after in itertools.pairwise(parts):
+        between = r"\s+" if _LATIN_EDGE.match(before[-1]) and _LATIN_EDGE.match(after[0]) else r"\s*"
+        body += between + re.escape(after)
+    head = "(?<![0-9a-z])" if _LATIN_EDGE.match(phrase[0]) else ""
+    tail = "(?![0-9a-z])" if _LATIN_EDGE.match(phrase[-1]) else ""
+    return re.compile(head + body + tail)
+
+
+_LATIN_EDGE = re.compile("[0-9a-z]")
 
 
 def _group_scorer(parts: list[tuple[np.ndarray, Scorer]]) -> Scorer:

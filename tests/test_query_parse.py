@@ -6,6 +6,7 @@ import pytest
 
 from search.models import MAX_PER_PAGE, MAX_QUERY_CHARS, QueryError, SearchRequest
 from search.query import FieldFilter, TextTerm, parse_query, plan_term
+from search.ranking import _phrase_pattern
 
 
 def test_plain_words_phrases_exclusions_or_and_fields() -> None:
@@ -79,6 +80,32 @@ def test_plan_uses_the_index_analyzer_in_either_script() -> None:
         ("21", "suffix"),
         ("3.5", "prefix"),
     ]
+
+
+def test_a_date_written_out_is_a_phrase_and_a_phrase_of_several_runs_must_be_contiguous() -> None:
+    assert parse_query("5月12日 2021年1月 5月").groups == (
+        (TextTerm("5月12日", phrase=True),),
+        (TextTerm("2021年1月", phrase=True),),
+        (TextTerm("5月"),),  # a month alone is no date
+    )
+    assert plan_term(TextTerm("5月12日", phrase=True)).exact == "5月12日"
+    assert plan_term(TextTerm("ＣＯＶＩＤ－１９ 疫苗", phrase=True)).exact == "covid-19 疫苗"
+    assert plan_term(TextTerm("中國自動化學會", phrase=True)).exact is None  # one run: the substring index
+    assert plan_term(TextTerm("5月12日")).exact is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "found", "not_found"),
+    [
+        ("1月18日", ["2021年1月18日", "(1月18日)"], ["11月18日", "1月180日"]),
+        ("covid-19 疫苗", ["covid-19疫苗", "covid-19  疫苗"], ["covid-199 疫苗", "xcovid-19 疫苗"]),
+        ("open source", ["open source", "open\nsource"], ["opensource", "open sources"]),
+    ],
+)
+def test_contiguous_phrase_edges_and_spaces(phrase: str, found: list[str], not_found: list[str]) -> None:
+    pattern = _phrase_pattern(phrase)
+    assert all(pattern.search(text) for text in found)
+    assert not any(pattern.search(text) for text in not_found)
 
 
 def test_request_parameters_are_validated_by_name() -> None:

@@ -232,12 +232,6 @@ def test_r6_highlights_mark_whole_words_and_phrases(searcher: Searcher) -> None:
     assert marks(body_html) == ["马克思"] * doc.body.count("马克思")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the snippet's best window counts distinct marks regardless of their length, so a window "
-    "with a fragment twice (疫情 疫情) beats the one with the whole phrase (新冠肺炎疫情) "
-    "(search/highlight.py _best_window); not met yet: remove this marker with the fix",
-)
 @pytest.mark.parametrize(
     ("q", "doc_id", "whole"),
     [
@@ -399,12 +393,6 @@ def test_r12_numbers_versions_and_identifiers_stay_whole(
     assert strict_ids(searcher, '"2021年1月18日"') == {SAMPLE_ID}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a quoted phrase mixing digits and Han characters is matched piece by piece, not as one "
-    'string: "5月12日" also returns the documents of 12月5日 (search/ranking.py _term_match); '
-    "not met yet: remove this marker with the fix",
-)
 def test_r12_a_quoted_chinese_date_finds_that_date_only(
     searcher: Searcher, normalized_texts: dict[str, str]
 ) -> None:
@@ -415,12 +403,6 @@ def test_r12_a_quoted_chinese_date_finds_that_date_only(
         assert expected and strict_ids(searcher, f'"{date}"') == expected, date
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an unquoted date is planned as its number pieces (5, 12; 月 and 日 dropped), which match "
-    "anywhere in a document: 5月12日 gives 32 documents, one of which has the date (search/query.py "
-    "_term); not met yet: remove this marker with the fix",
-)
 def test_r12_an_unquoted_chinese_date_finds_that_date_only(
     searcher: Searcher, normalized_texts: dict[str, str]
 ) -> None:
