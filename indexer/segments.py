@@ -268,37 +268,11 @@ class SegmentBuilder:
                 continue
             field = schema[name]
             length = 0
-            if isinstance(value, TermPositionsValue) and type(field.format) is formats.Frequency:
-                flat = self._frequencies.get(name)
-                if flat is None:
-                    flat = self._frequencies[name] = _FrequencyPostings()
-                before = len(flat)
-                length = flat.add(docnum, value.positions)
-                self.postings += len(flat) - before
-                if not field.scorable:
-                    length = 0
-                lengths = self._lengths.get(name)
-                if lengths is None:
-                    lengths = self._lengths[name] = []
-                lengths.extend([0] * (docnum + 1 - len(lengths)))
-                lengths[docnum] = length
-            elif field.indexed:
-                if isinstance(value, TermPositionsValue):
-                    value = PreAnalyzed(field.index(value))
-                items = value.items if isinstance(value, PreAnalyzed) else field.index(value)
-                terms = self._terms.get(name)
-                if terms is None:
-                    terms = self._terms[name] = {}
-                count = 0
-                for tbytes, freq, weight, vbytes in items:
-                    plist = terms.get(tbytes)
-                    if plist is None:
-                        plist = terms[tbytes] = _Postings()
-                    plist.ids.append(docnum)
-                    plist.weights.append(weight)
-                    plist.values.append(vbytes)
-                    length += freq
-                    count += 1
+            if field.indexed:
+                if isinstance(value, TermPositionsValue) and type(field.format) is formats.Frequency:
+                    length, count = self._add_frequencies(name, docnum, value.positions)
+                else:
+                    length, count = self._add_items(name, field, docnum, value)
                 self.postings += count
                 if not field.scorable:
                     length = 0
@@ -315,6 +289,35 @@ class SegmentBuilder:
         perdoc.finish_doc()
         self.docnum += 1
         return docnum
+
+    def _add_frequencies(self, name: str, docnum: int, positions: Mapping[str, list[int]]) -> tuple[int, int]:
+        """Add a word field's terms to its flat arrays; returns (field length, postings added)."""
+        flat = self._frequencies.get(name)
+        if flat is None:
+            flat = self._frequencies[name] = _FrequencyPostings()
+        before = len(flat)
+        length = flat.add(docnum, positions)
+        return length, len(flat) - before
+
+    def _add_items(self, name: str, field: FieldType, docnum: int, value: Any) -> tuple[int, int]:
+        """Add any other field's postings term by term; returns (field length, postings added)."""
+        if isinstance(value, TermPositionsValue):
+            value = PreAnalyzed(field.index(value))
+        items = value.items if isinstance(value, PreAnalyzed) else field.index(value)
+        terms = self._terms.get(name)
+        if terms is None:
+            terms = self._terms[name] = {}
+        length = count = 0
+        for tbytes, freq, weight, vbytes in items:
+            plist = terms.get(tbytes)
+            if plist is None:
+                plist = terms[tbytes] = _Postings()
+            plist.ids.append(docnum)
+            plist.weights.append(weight)
+            plist.values.append(vbytes)
+            length += freq
+            count += 1
+        return length, count
 
     def finish(self) -> Any:
         """Write the term table and postings, close the segment and return it (a ``W3Segment``)."""
