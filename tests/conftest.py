@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from whoosh.searching import Searcher
 
+from search.analysis import active_lexicon_fingerprint, reload_lexicon
+from search.lexicon import DEFAULT_LEXICON_PATH, lexicon_fingerprint
 from search.models import SearchRequest, SearchResponse
 from search.service import run_search
 from search.store import IndexStore
@@ -70,3 +72,16 @@ def web_app(demo_index: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def web_client(web_app):  # type: ignore[no-untyped-def]
     return web_app.test_client()
+
+
+@pytest.fixture
+def staff_lexicon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the packaged lexicon named by ``HUIXUN_LEXICON`` (for a test to edit as staff do);
+    the packaged one is back afterwards."""
+    path = tmp_path / "lexicon.tsv"
+    path.write_bytes(DEFAULT_LEXICON_PATH.read_bytes())
+    monkeypatch.setenv("HUIXUN_LEXICON", str(path))
+    yield path
+    monkeypatch.delenv("HUIXUN_LEXICON")
+    reload_lexicon()
+    assert active_lexicon_fingerprint() == lexicon_fingerprint(DEFAULT_LEXICON_PATH)

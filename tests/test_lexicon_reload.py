@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,18 +34,6 @@ def _demo_doc() -> dict[str, str]:
 
 def _words(text: str) -> list[str]:
     return [w.text for w in segment(text).words]
-
-
-@pytest.fixture
-def staff_lexicon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of the packaged lexicon named by ``HUIXUN_LEXICON``; the packaged one is back afterwards."""
-    path = tmp_path / "lexicon.tsv"
-    path.write_bytes(DEFAULT_LEXICON_PATH.read_bytes())
-    monkeypatch.setenv("HUIXUN_LEXICON", str(path))
-    yield path
-    monkeypatch.delenv("HUIXUN_LEXICON")
-    reload_lexicon()
-    assert active_lexicon_fingerprint() == lexicon_fingerprint(DEFAULT_LEXICON_PATH)
 
 
 def _add_society(path: Path) -> None:

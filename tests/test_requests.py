@@ -17,7 +17,6 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from itertools import permutations
 from pathlib import Path
 
@@ -33,7 +32,6 @@ from whoosh.searching import Searcher
 from indexer.cli import main
 from indexer.writer import index_paths
 from search.analysis import reload_lexicon, segmenter, word_analyzer
-from search.lexicon import DEFAULT_LEXICON_PATH
 from search.models import MAX_PER_PAGE, MAX_RESULT_WINDOW
 from search.normalize import normalize
 from search.service import get_document, highlight_document
@@ -317,19 +315,8 @@ def test_r9_index_and_query_analysis_agree(searcher: Searcher) -> None:
 # --- R10 ----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def edited_lexicon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of the packaged lexicon named by ``HUIXUN_LEXICON``; the packaged one is reloaded after."""
-    path = tmp_path / "lexicon.tsv"
-    path.write_bytes(DEFAULT_LEXICON_PATH.read_bytes())
-    monkeypatch.setenv("HUIXUN_LEXICON", str(path))
-    yield path
-    monkeypatch.delenv("HUIXUN_LEXICON")
-    reload_lexicon()
-
-
 def test_r10_staff_edit_the_dictionary_and_synonyms_without_a_restart(
-    searcher: Searcher, edited_lexicon: Path
+    searcher: Searcher, staff_lexicon: Path
 ) -> None:
     """R10 "a domain dictionary that staff can edit without a restart" (society names, synonyms).
     Guards against meilisearch#895 (no user dictionary), analysis-ik#32/#1084 (no reload, or a remote
@@ -338,10 +325,10 @@ def test_r10_staff_edit_the_dictionary_and_synonyms_without_a_restart(
     before = search(searcher, society)
     assert [h.id for h in before.hits] == ["cast-103555"] and set(before.terms) > {society}
     assert search(searcher, "org:科协总会").total == 0
-    text = edited_lexicon.read_text(encoding="utf-8")
+    text = staff_lexicon.read_text(encoding="utf-8")
     assert "org\t中国科协\t中国科学技术协会\n" in text
     text = text.replace("org\t中国科协\t中国科学技术协会\n", "org\t中国科协\t中国科学技术协会|科协总会\n")
-    edited_lexicon.write_text(text + f"org\t{society}\t\n", encoding="utf-8")
+    staff_lexicon.write_text(text + f"org\t{society}\t\n", encoding="utf-8")
     reload_lexicon()  # what a running web worker does when it sees a new lexicon fingerprint
     after = search(searcher, society)
     assert [h.id for h in after.hits] == ["cast-103555"] and after.terms == (society,)  # one word now
