@@ -357,4 +357,7 @@ def plan_term(term: TextTerm) -> TermPlan:
     # Longest first, so that the highlighter prefers the whole phrase over its words.
     ordered_marks = tuple(sorted(dict.fromkeys(marks), key=lambda m: (-len(m), m)))
     exact = compact if term.phrase and len(runs) > 1 else None
+    if exact is not None and " " not in exact:
+        # Every match holds the phrase as is: mark it whole, never its pieces (月, 5) elsewhere.
+        ordered_marks = (exact,)
     return TermPlan(term, tuple(pieces), tuple(dict.fromkeys(phrases)), ordered_marks, exact)

@@ -89,6 +89,7 @@ def test_a_date_written_out_is_a_phrase_and_a_phrase_of_several_runs_must_be_con
         (TextTerm("5月"),),  # a month alone is no date
     )
     assert plan_term(TextTerm("5月12日", phrase=True)).exact == "5月12日"
+    assert plan_term(TextTerm("5月12日", phrase=True)).marks == ("5月12日",)  # not 月, 5, 12 anywhere
     assert plan_term(TextTerm("ＣＯＶＩＤ－１９ 疫苗", phrase=True)).exact == "covid-19 疫苗"
     assert plan_term(TextTerm("中國自動化學會", phrase=True)).exact is None  # one run: the substring index
     assert plan_term(TextTerm("5月12日")).exact is None

@@ -388,6 +388,9 @@ def test_r12_a_quoted_chinese_date_finds_that_date_only(
     for date in ("5月12日", "12月5日", "4月30日", "1月18日"):
         expected = containing(normalized_texts, date, whole=True)
         assert expected and strict_ids(searcher, f'"{date}"') == expected, date
+    # ... and the date is what is marked, never its 月, 日 or numbers elsewhere in the snippet (R6).
+    (hit,) = search(searcher, '"5月12日"').hits
+    assert marks(hit.snippet_html) and set(marks(hit.snippet_html)) == {"5月12日"}
 
 
 def test_r12_an_unquoted_chinese_date_finds_that_date_only(
