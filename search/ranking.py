@@ -239,8 +239,10 @@ def _contiguous(snap: Snapshot, phrase: str, within: np.ndarray) -> np.ndarray:
     """The documents of ``within`` whose normalized text holds ``phrase`` (normalized, spaces
     collapsed) as is: a space of the phrase matches any whitespace between two Latin words and any
     or none elsewhere, and a phrase starting or ending with a Latin letter or digit does not start or
-    end inside a longer Latin word or number (``"5月12日"`` is not in ``15月12日``)."""
-    key = ("contiguous", phrase, within.tobytes())
+    end inside a longer Latin word or number (``"1月18日"`` is not in ``11月18日``). ``within`` must be
+    the live documents having every piece of the phrase: the result is cached by phrase."""
+    # ``within`` (the live documents having every piece) follows from the phrase: it is not in the key.
+    key = ("contiguous", phrase)
     cached = snap.derived(key)
     if cached is not None:
         return cached
