@@ -263,6 +263,8 @@ def test_cors_on_responses_and_errors(web_client) -> None:
 
 
 def test_preflight_lets_custom_headers_through(web_client) -> None:
+    """R15 (in the regression suite's table): CORS lets custom client headers through (meilisearch PR
+    #2056, after a ``User-Agent`` header broke browser calls)."""
     response = web_client.options(
         "/api/v1/search",
         headers={

@@ -506,23 +506,3 @@ def test_r15_public_endpoint_caps_hits_pages_and_query_length(web_client) -> Non
         assert response.status_code == 400, params
         assert response.get_json()["error"]["param"] == param
     assert web_client.get("/api/v1/search", query_string={"q": "学会", "page": last_page}).status_code == 200
-
-
-def test_r15_cors_lets_custom_client_headers_through(web_client) -> None:
-    """R15: CORS that lets custom client headers through (meilisearch PR #2056, after a ``User-Agent``
-    header broke browser calls)."""
-    preflight = web_client.options(
-        "/api/v1/search",
-        headers={
-            "Origin": "https://society.example",
-            "Access-Control-Request-Method": "GET",
-            "Access-Control-Request-Headers": "user-agent, x-meili-client",
-        },
-    )
-    assert preflight.status_code == 204
-    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
-    assert preflight.headers["Access-Control-Allow-Headers"] == "user-agent, x-meili-client"
-    answer = web_client.get(
-        "/api/v1/search", query_string={"q": "学会"}, headers={"Origin": "https://society.example"}
-    )
-    assert answer.headers["Access-Control-Allow-Origin"] == "*"
