@@ -36,11 +36,11 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter
 from whoosh.fields import FieldType, Schema
 from whoosh.filedb.filestore import Storage
 from whoosh.filedb.filetables import OrderedHashWriter
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.util.numlists import delta_encode
 
-from search.schema import PreAnalyzed, TermPositionsValue
+from search.schema import PreAnalyzed, TermPositionsValue, frequency_values
 
 __all__ = ["SegmentBuilder", "new_codec"]
 
@@ -386,15 +386,7 @@ def _frequency_lists(field: FieldType, flat: _FrequencyPostings) -> Iterator[_Te
     and value ``pack_uint(frequency)``, as ``Frequency.word_values`` gives them."""
     encoded, docs, freqs, starts, order = flat.grouped()
     boost = field.format.field_boost
-    weight_of = [float(n * boost) for n in range(64)]
-    value_of = [pack_uint(n) for n in range(64)]
     for tid in order:
         first, last = starts[tid], starts[tid + 1]
-        counts = freqs[first:last]
-        if max(counts) < 64:
-            weights = [weight_of[n] for n in counts]
-            values = [value_of[n] for n in counts]
-        else:
-            weights = [float(n * boost) for n in counts]
-            values = [pack_uint(n) for n in counts]
+        weights, values = frequency_values(freqs[first:last], boost)
         yield encoded[tid], docs[first:last], weights, values

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import functools
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from whoosh import fields, formats
@@ -61,6 +61,7 @@ __all__ = [
     "pre_analyze",
     "encode_terms",
     "encode_postings",
+    "frequency_values",
 ]
 
 SCHEMA_VERSION = 3
@@ -129,17 +130,10 @@ def encode_postings(field: fields.FieldType, positions: dict[str, list[int]]) ->
     fmt = field.format
     weights = _weights(fmt.field_boost)
     if type(fmt) is formats.Frequency:
-        counts = _packed_counts
+        counts = [len(plist) for plist in positions.values()]
+        term_weights, values = frequency_values(counts, fmt.field_boost)
         return PreAnalyzed(
-            [
-                (
-                    term.encode("utf-8"),
-                    len(plist),
-                    weights[len(plist)] if len(plist) < len(weights) else float(len(plist) * fmt.field_boost),
-                    counts[len(plist)] if len(plist) < len(counts) else pack_uint(len(plist)),
-                )
-                for term, plist in positions.items()
-            ]
+            list(zip([t.encode("utf-8") for t in positions], counts, term_weights, values, strict=True))
         )
     single = _single_position
     items = []
@@ -158,6 +152,16 @@ def encode_postings(field: fields.FieldType, positions: dict[str, list[int]]) ->
         weight = weights[n] if n < len(weights) else float(n * fmt.field_boost)
         items.append((term.encode("utf-8"), n, weight, value))
     return PreAnalyzed(items)
+
+
+def frequency_values(counts: Sequence[int], boost: float) -> tuple[list[float], list[bytes]]:
+    """The weights (count × field boost) and values (``Frequency.encode``: ``pack_uint(count)``) of
+    ``Frequency`` postings with these counts, as ``Frequency.word_values`` gives them. Common counts
+    share their float and bytes objects (a segment holds millions of postings)."""
+    weights = _weights(boost)
+    if max(counts, default=0) < len(weights):
+        return [weights[n] for n in counts], [_packed_counts[n] for n in counts]
+    return [float(n * boost) for n in counts], [pack_uint(n) for n in counts]
 
 
 _FAST_FORMATS = (formats.Frequency, formats.Positions)
