@@ -252,16 +252,11 @@ class Snapshot:
     def postings(self, reader: IndexReader, field: str, text: str) -> Postings:
         """The posting list of ``field:text`` (empty when the term is absent), cached."""
         key = (field, text)
-        with self._lock:
-            hit = self._postings.get(key)
-            if hit is not None:
-                self._postings.move_to_end(key)
-                return hit
+        hit = self._lru_get(self._postings, key)
+        if hit is not None:
+            return hit
         postings = self._read(reader, field, text)[0]
-        with self._lock:
-            self._postings[key] = postings
-            if len(self._postings) > POSTINGS_CACHE:
-                self._postings.popitem(last=False)
+        self._lru_put(self._postings, key, postings)
         return postings
 
     def read_uncached(self, reader: IndexReader, field: str, text: str) -> Postings:
@@ -278,10 +273,7 @@ class Snapshot:
         docnum range holds one of them are decoded (a block's header gives its last docnum). A list
         read whole (cached, or every block needed) enters the cache."""
         key = (field, text)
-        with self._lock:
-            hit = self._postings.get(key)
-            if hit is not None:
-                self._postings.move_to_end(key)
+        hit = self._lru_get(self._postings, key)
         if hit is None and docs.size * SPARSE_CANDIDATES > self.size:
             hit = self.postings(reader, field, text)
         if hit is not None:
@@ -289,10 +281,7 @@ class Snapshot:
             return Postings(hit.ids[keep], hit.weights[keep]), hit.df
         postings, df, complete = self._read(reader, field, text, docs)
         if complete:
-            with self._lock:
-                self._postings[key] = postings
-                if len(self._postings) > POSTINGS_CACHE:
-                    self._postings.popitem(last=False)
+            self._lru_put(self._postings, key, postings)
         keep = among[postings.ids]
         return Postings(postings.ids[keep], postings.weights[keep]), df
 
@@ -325,19 +314,29 @@ class Snapshot:
         """Where the postings of ``field:text`` are, segment by segment (cached: the term look-up
         and the walk over the block headers are most of the cost of a sparse read)."""
         key = (field, text)
-        with self._lock:
-            parts = self._terms.get(key)
-            if parts is not None:
-                self._terms.move_to_end(key)
-                return parts
+        parts = self._lru_get(self._terms, key)
+        if parts is not None:
+            return parts
         tbytes = text.encode("utf-8")
         found = (_term_part(leaf, offset, field, tbytes) for leaf, offset in reader.leaf_readers())
         parts = tuple(part for part in found if part is not None)
-        with self._lock:
-            self._terms[key] = parts
-            if len(self._terms) > POSTINGS_CACHE:
-                self._terms.popitem(last=False)
+        self._lru_put(self._terms, key, parts)
         return parts
+
+    def _lru_get(self, cache: OrderedDict[Any, Any], key: Any) -> Any:
+        """``cache[key]`` (marked most recently used), or None."""
+        with self._lock:
+            value = cache.get(key)
+            if value is not None:
+                cache.move_to_end(key)
+            return value
+
+    def _lru_put(self, cache: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+        """Store ``value``; the least recently used entry goes beyond :data:`POSTINGS_CACHE` entries."""
+        with self._lock:
+            cache[key] = value
+            if len(cache) > POSTINGS_CACHE:
+                cache.popitem(last=False)
 
     def expand(self, reader: IndexReader, field: str, prefix: str) -> list[str]:
         """Terms of ``field`` starting with ``prefix`` (cached)."""
@@ -363,11 +362,7 @@ class Snapshot:
 
     # -- small derived-result cache (masks of pieces, expansions) ------------------------------
     def derived(self, key: tuple[Any, ...]) -> Any:
-        with self._lock:
-            value = self._derived.get(key)
-            if value is not None:
-                self._derived.move_to_end(key)
-            return value
+        return self._lru_get(self._derived, key)
 
     def remember(self, key: tuple[Any, ...], value: Any) -> None:
         """Cache ``value`` under ``key``, least recently used out first; a key of one element names
