@@ -24,7 +24,8 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,14 @@ class IndexReport:
     chars: int = 0
     seconds: float = 0.0
     errors: list[IngestError] = field(default_factory=list)
+    #: origin file → counts of its documents (``added``, ``updated``, ``unchanged``): lets a caller that
+    #: indexed several inputs at once (``huixun worker``: one file set per task) split the counts.
+    by_origin: dict[str, Counter[str]] = field(default_factory=dict)
+    #: The ids ``delete_ids`` removed (ids that were not in the index are not listed).
+    deleted_ids: list[str] = field(default_factory=list)
+
+    def count(self, origin: str, what: str) -> None:
+        self.by_origin.setdefault(origin, Counter())[what] += 1
 
     @property
     def failed(self) -> int:
@@ -200,6 +209,7 @@ class _Feed:
         self.existing = existing
         self.errors: list[IngestError] = []
         self.unchanged_ids: set[str] = set()
+        self.unchanged_origins: Counter[str] = Counter()
         self.origins_read: set[str] = set()
         self.origins_failed: set[str] = set()
 
@@ -216,6 +226,7 @@ class _Feed:
                 known = self.existing.by_hash.get(content_hash(item))
                 if known is not None:
                     self.unchanged_ids.add(known)
+                    self.unchanged_origins[origin] += 1
                     continue
             yield item
 
@@ -228,6 +239,8 @@ def index_paths(
     prune: bool = False,
     workers: int | None = None,
     progress: Callable[[IndexProgress], None] | None = None,
+    delete_ids: Collection[str] = (),
+    before_commit: Callable[[IndexReport], None] | None = None,
 ) -> IndexReport:
     """Index the files and directories in ``paths`` into ``index_dir``.
 
@@ -236,6 +249,10 @@ def index_paths(
         them, and documents whose origin lies under ``paths`` but no longer exists.
     :param workers: worker processes for cleaning/extraction/analysis (default: one per CPU).
     :param progress: called every :data:`PROGRESS_EVERY` documents and once at the end.
+    :param delete_ids: also delete these documents, in the same commit (an id none of ``paths`` holds;
+        ids not in the index are skipped and not counted).
+    :param before_commit: called with the complete report just before the commit that applies it
+        (``huixun worker`` records the outcome of its tasks there).
     :raises search.store.IndexLocked: another indexer holds the lock (the message names it).
     :raises search.store.SchemaVersionMismatch: incremental run on an index of another version.
     """
@@ -244,8 +261,8 @@ def index_paths(
     with store.writer_lock():
         store.remove_failed_generations()
         if rebuild or not store.exists():
-            return _build_generation(store, paths, workers, progress)
-        return _update_live(store, paths, prune, workers, progress)
+            return _build_generation(store, paths, workers, progress, before_commit)
+        return _update_live(store, paths, prune, workers, progress, delete_ids, before_commit)
 
 
 def _build_generation(
@@ -253,12 +270,14 @@ def _build_generation(
     paths: Sequence[str | os.PathLike[str]],
     workers: int,
     progress: Callable[[IndexProgress], None] | None,
+    before_commit: Callable[[IndexReport], None] | None = None,
 ) -> IndexReport:
     gen, ix = store.new_generation()
     report = IndexReport(str(store.root), gen.name, rebuilt=True)
     try:
         feed = _Feed(paths, existing=None)
-        _write(ix, gen, feed, workers, report, known_ids=set(), prune_paths=None, progress=progress)
+        _write(ix, gen, feed, workers, report, known_ids=set(), prune_paths=None, progress=progress,
+               before_commit=before_commit)
         report.documents = _doc_count(ix)
         ix.close()
         store.touch_meta(gen, report.documents)
@@ -278,6 +297,8 @@ def _update_live(
     prune: bool,
     workers: int,
     progress: Callable[[IndexProgress], None] | None,
+    delete_ids: Collection[str] = (),
+    before_commit: Callable[[IndexReport], None] | None = None,
 ) -> IndexReport:
     ix = store.open()
     gen = store.live_dir()
@@ -294,6 +315,8 @@ def _update_live(
         prune_paths=paths if prune else None,
         progress=progress,
         existing=existing,
+        delete_ids=delete_ids,
+        before_commit=before_commit,
     )
     report.documents = _doc_count(ix)
     ix.close()
@@ -311,6 +334,8 @@ def _write(
     prune_paths: Sequence[str | os.PathLike[str]] | None,
     progress: Callable[[IndexProgress], None] | None,
     existing: _Existing | None = None,
+    delete_ids: Collection[str] = (),
+    before_commit: Callable[[IndexReport], None] | None = None,
 ) -> None:
     """Write every document of ``feed`` into new segments and commit them with the deletions.
 
@@ -341,19 +366,31 @@ def _write(
                 if outcome.id in known_ids:
                     writer.delete_by_term("id", outcome.id)  # the old version, in an existing segment
                     report.updated += 1
+                    report.count(outcome.origin, "updated")
                 else:
                     report.added += 1
+                    report.count(outcome.origin, "added")
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(_snapshot(report, feed, done, started))
         for dup in duplicates:  # keep the first occurrence only
             run.segments[dup.worker][dup.segment].delete_document(dup.docnum)
         report.unchanged = len(feed.unchanged_ids)
+        for origin, n in feed.unchanged_origins.items():
+            report.by_origin.setdefault(origin, Counter())["unchanged"] += n
+        for doc_id in delete_ids:
+            if doc_id in known_ids and doc_id not in written and doc_id not in feed.unchanged_ids:
+                writer.delete_by_term("id", doc_id)
+                report.deleted += 1
+                report.deleted_ids.append(doc_id)
         if prune_paths is not None and existing is not None:
             seen = set(written) | feed.unchanged_ids
             for doc_id in _stale_ids(existing, seen, prune_paths, feed):
                 writer.delete_by_term("id", doc_id)
                 report.deleted += 1
         new_segments = run.all_segments()
+        report.errors = sorted(feed.errors + report.errors, key=_error_key)
+        if before_commit is not None:
+            before_commit(report)
     except BaseException:
         writer.cancel()
         raise
@@ -361,7 +398,6 @@ def _write(
     writer.commit(mergetype=lambda w, segments: MERGE_SMALL(w, segments) + new_segments)
     # Docnums change with every commit, so every commit gets its own persisted substring index.
     write_for_index(ix)
-    report.errors = sorted(feed.errors + report.errors, key=_error_key)
     report.seconds = time.monotonic() - started
     if progress is not None:
         progress(_snapshot(report, feed, done, started))

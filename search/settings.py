@@ -119,3 +119,66 @@ def resolve(
 def get(name: str, environ: Mapping[str, str] | None = None) -> Any:
     """The value of one setting from its default and the environment."""
     return resolve(environ=environ, names=[name])[name]
+
+
+# -- the ingest API and its worker (shared by the web app, ``huixun worker`` and ``huixun keys``) --------
+def _at_least_one(value: str | int) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError("must be at least 1")
+    return number
+
+
+def _seconds(value: str | float) -> float:
+    number = float(value)
+    if number <= 0:
+        raise ValueError("must be greater than 0")
+    return number
+
+
+declare(
+    "ingest_db",
+    "",
+    "SQLite file of the API keys and the task queue; empty means ingest.sqlite3 in the index directory.",
+)
+declare(
+    "ingest_max_bytes",
+    10 * 1024 * 1024,
+    "Largest request body POST /api/v1/documents accepts, in bytes (larger: error 413).",
+    _at_least_one,
+)
+declare(
+    "ingest_max_documents",
+    10_000,
+    "Most documents one POST /api/v1/documents may hold (more: error 413).",
+    _at_least_one,
+)
+declare(
+    "worker_poll",
+    0.2,
+    "Seconds huixun worker waits between looks at an empty task queue.",
+    _seconds,
+)
+declare(
+    "worker_batch",
+    100,
+    "Most tasks huixun worker applies in one index commit.",
+    _at_least_one,
+)
+declare(
+    "serve_worker",
+    True,
+    "Whether huixun serve also runs huixun worker (the one process that applies ingest tasks).",
+    parse_bool,
+)
+
+
+INGEST_DB_NAME = "ingest.sqlite3"
+
+
+def ingest_db_path(environ: Mapping[str, str] | None = None, index_dir: str | None = None) -> str:
+    """The task queue's SQLite file: ``HUIXUN_INGEST_DB``, else ``ingest.sqlite3`` in the index directory."""
+    values = resolve(environ=environ, names=["ingest_db", "index_dir"])
+    if values["ingest_db"]:
+        return str(values["ingest_db"])
+    return os.path.join(index_dir or values["index_dir"], INGEST_DB_NAME)
