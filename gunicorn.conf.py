@@ -31,3 +31,52 @@ proc_name = "huixun"
 # gunicorn ≥ 25 opens a control socket at one fixed per-user path, so two servers on a host (a test run
 # beside a benchmark, two sites) would take over each other's socket. Signals (HUP, TTIN, TTOU) suffice.
 control_socket_disable = True
+
+# -- huixun worker: the ingest API's one index writer runs beside the web workers -----------------------
+# The master starts `huixun worker` (HUIXUN_SERVE_WORKER) and restarts it should it die; it stops it
+# (SIGTERM: the worker finishes its batch) when the server stops. The web workers never write the index.
+import ctypes  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+
+_serve_worker = resolve(names=["serve_worker"])["serve_worker"]
+_stopping = threading.Event()
+_child: list[subprocess.Popen[bytes]] = []
+RESTART_DELAY_S = 2.0
+
+
+def _die_with_parent() -> None:
+    """In the child: SIGTERM when the gunicorn master dies, even by kill -9 (Linux prctl)."""
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _supervise(server) -> None:  # type: ignore[no-untyped-def]
+    while not _stopping.is_set():
+        proc = subprocess.Popen([sys.executable, "-m", "indexer.cli", "worker"], preexec_fn=_die_with_parent)
+        _child[:] = [proc]
+        server.log.info("started huixun worker (pid %s)", proc.pid)
+        code = proc.wait()
+        if not _stopping.is_set():
+            server.log.error("huixun worker exited with %s; restarting it", code)
+            _stopping.wait(RESTART_DELAY_S)
+
+
+def on_starting(server) -> None:  # type: ignore[no-untyped-def]
+    if _serve_worker:
+        threading.Thread(target=_supervise, args=(server,), name="huixun-worker", daemon=True).start()
+
+
+def on_exit(server) -> None:  # type: ignore[no-untyped-def]
+    _stopping.set()
+    for proc in _child:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=graceful_timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()

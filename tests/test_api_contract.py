@@ -170,6 +170,8 @@ def test_every_api_route_answers_a_wrong_method_and_unknown_paths_in_the_envelop
     web_app, web_client
 ) -> None:
     routes = [r for r in web_app.url_map.iter_rules() if r.rule.startswith("/api/") or r.rule == "/healthz"]
+    # The ingest routes do not exist until an API key does (tests/test_ingest_api.py).
+    routes = [r for r in routes if not r.endpoint.startswith("ingest.")]
     assert {r.rule for r in routes} >= {
         "/api/v1/search",
         "/api/v1/documents/<doc_id>",
@@ -179,6 +181,8 @@ def test_every_api_route_answers_a_wrong_method_and_unknown_paths_in_the_envelop
     for rule in routes:
         path = rule.rule.replace("<doc_id>", "x")
         for method in ("post", "put", "delete"):
+            if method == "delete" and rule.rule == "/api/v1/documents/<doc_id>":
+                continue  # the ingest API's DELETE: 404 until an API key exists (tests/test_ingest_api.py)
             body = assert_error(getattr(web_client, method)(path), 405, "method_not_allowed")
             assert body["error"]["message"] == f"method {method.upper()} is not allowed here"
     response = web_client.post("/api/v1/search")

@@ -28,7 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     (``TESTING``, ``RATE_LIMIT_CLOCK`` — a zero-argument callable returning seconds, for tests).
     Raises :class:`search.settings.SettingsError` for an unknown setting or a value of the wrong type.
     """
-    from . import api, errors, http, i18n, index, pages, ratelimit
+    from . import api, errors, feeds, http, i18n, index, ingest_api, pages, ratelimit
 
     overrides = dict(test_config or {})
     flask_config = {key: overrides.pop(key) for key in list(overrides) if key.isupper()}
@@ -69,6 +69,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.register_error_handlers(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    ingest_api.init_app(app)
+    app.register_blueprint(feeds.bp)
     return app
 
 

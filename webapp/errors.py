@@ -34,8 +34,12 @@ log = logging.getLogger(__name__)
 #: The ``error.code`` of each HTTP status we emit.
 STATUS_CODES: dict[int, str] = {
     400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
     429: "rate_limited",
     500: "internal_error",
     503: "unavailable",

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from search.apikeys import SCOPES
 from search.models import DEFAULT_PER_PAGE, FACETS, MAX_PER_PAGE, SORTS
+from search.taskqueue import COUNTS, STATUSES
 
 __all__ = ["build", "API_VERSION"]
 
@@ -185,7 +187,7 @@ def _schemas() -> dict[str, Any]:
         "required": ["ok", "status", "error"],
         "properties": {
             "ok": {"const": False},
-            "status": {"type": "integer", "enum": [400, 404, 405, 429, 500, 503]},
+            "status": {"type": "integer", "enum": [400, 401, 403, 404, 405, 413, 415, 429, 500, 503]},
             "error": {
                 "type": "object",
                 "additionalProperties": False,
@@ -194,7 +196,9 @@ def _schemas() -> dict[str, Any]:
                     "code": {
                         "type": "string",
                         "description": "bad_request, invalid_parameter, not_found, method_not_allowed, "
-                        "rate_limited, internal_error, unavailable, index_unavailable, search_timeout.",
+                        "rate_limited, internal_error, unavailable, index_unavailable, search_timeout; "
+                        "ingest API: unauthorized, insufficient_scope, invalid_body, payload_too_large, "
+                        "unsupported_media_type.",
                     },
                     "message": {"type": "string"},
                     "param": {"type": ["string", "null"], "description": "The parameter at fault, if any."},
@@ -230,6 +234,7 @@ def _schemas() -> dict[str, Any]:
         },
         "Error": error,
         "Health": health,
+        **_ingest_schemas(),
     }
 
 
@@ -291,7 +296,7 @@ def build() -> dict[str, Any]:
         "ETag": {"schema": {"type": "string"}},
         "Cache-Control": {"schema": {"type": "string"}},
     }
-    return {
+    spec: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
             "title": "huixun (会讯) search API",
@@ -351,6 +356,7 @@ def build() -> dict[str, Any]:
                     "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
                 }
             },
+            **_ingest_paths(errors),
             "/healthz": {
                 "get": {
                     "operationId": "health",
@@ -367,5 +373,214 @@ def build() -> dict[str, Any]:
                 }
             },
         },
-        "components": {"schemas": _schemas()},
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {
+                "apiKey": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API key from `huixun keys create` (hx_…), "
+                    "as Authorization: Bearer <key>. "
+                    "Scopes: " + "; ".join(f"{name}: {text}" for name, text in SCOPES.items()),
+                }
+            },
+        },
+    }
+    spec["paths"]["/api/v1/documents/{id}"]["delete"] = _delete_operation()
+    return spec
+
+
+# -- the ingest API (staff only; see webapp.ingest_api) --------------------------------------------------
+_WRITE_NOTE = (
+    " Needs an API key with the scope {scope}. Until a key exists (huixun keys create) this route does not "
+    "exist: 404."
+)
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _ingest_schemas() -> dict[str, Any]:
+    counts = {
+        "type": ["object", "null"],
+        "description": "What applying the task did (null until it is done).",
+        "additionalProperties": False,
+        "required": list(COUNTS),
+        "properties": {name: {"type": "integer", "minimum": 0} for name in COUNTS},
+    }
+    task = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["task_id", "type", "status", "key", "enqueued_at", "started_at", "finished_at",
+                     "document_ids", "counts", "failures"],
+        "properties": {
+            "task_id": {"type": "integer"},
+            "type": {"enum": ["documents.add", "documents.delete"]},
+            "status": {"enum": list(STATUSES)},
+            "key": {"type": ["string", "null"], "description": "Name of the API key that sent it."},
+            "enqueued_at": {"type": "string"},
+            "started_at": _NULLABLE_STRING,
+            "finished_at": _NULLABLE_STRING,
+            "document_ids": {"type": ["array", "null"], "items": {"type": "string"},
+                             "description": "The ids a deletion task deletes (null for an add task)."},
+            "counts": counts,
+            "failures": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["document", "reason"],
+                    "properties": {
+                        "document": {"type": "string", "description": "file:line of an upload, or an id."},
+                        "reason": {"type": "string"},
+                    },
+                },
+            },
+        },
+    }
+    return {
+        "TaskAccepted": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["ok", "task_id", "status", "enqueued_at"],
+            "properties": {
+                "ok": {"const": True},
+                "task_id": {"type": "integer"},
+                "status": {"const": "enqueued"},
+                "enqueued_at": {"type": "string", "description": "ISO 8601 UTC, milliseconds."},
+            },
+        },
+        "Task": task,
+        "TaskResponse": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["ok", "task"],
+            "properties": {"ok": {"const": True}, "task": {"$ref": "#/components/schemas/Task"}},
+        },
+        "TaskList": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["ok", "tasks"],
+            "properties": {"ok": {"const": True},
+                           "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}},
+        },
+    }
+
+
+def _ingest_paths(errors: dict[str, Any]) -> dict[str, Any]:
+    auth = {
+        "401": _error_response("No API key, or a wrong or revoked one (WWW-Authenticate: Bearer)."),
+        "403": _error_response("The key lacks the route's scope (insufficient_scope)."),
+    }
+    accepted = {
+        "202": {
+            "description": "Queued; huixun worker applies it. Poll the task (Location header).",
+            "headers": {"Location": {"schema": {"type": "string"}}},
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TaskAccepted"}}},
+        }
+    }
+    document_schema = {
+        "type": "object",
+        "description": "As a JSON Lines record of huixun index: body (plain text) or html, and optional id, "
+        "title, date, source, category, url.",
+        "properties": {
+            name: {"type": "string"}
+            for name in ("id", "title", "body", "html", "date", "source", "category", "url")
+        },
+    }
+    return {
+        "/api/v1/documents": {
+            "post": {
+                "operationId": "addDocuments",
+                "summary": "Add or replace documents",
+                "description": "One JSON object or an array of them, JSON Lines, or a multipart upload of "
+                "the files huixun index reads (.txt posts, .html pages, .json, .jsonl, each optionally .gz). "
+                "A document with the id of an indexed one replaces it; one without an id gets "
+                "task-<task id>-<n> (JSON) or "
+                "its file name (posts, pages). Limits: HUIXUN_INGEST_MAX_BYTES per request, "
+                "HUIXUN_INGEST_MAX_DOCUMENTS documents (413 beyond)."
+                + _WRITE_NOTE.format(scope="documents.write"),
+                "security": [{"apiKey": ["documents.write"]}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"oneOf": [
+                            document_schema, {"type": "array", "items": document_schema, "minItems": 1}]}},
+                        "application/x-ndjson": {"schema": {"type": "string"}},
+                        "multipart/form-data": {"schema": {
+                            "type": "object",
+                            "properties": {"file": {"type": "array", "items": {"type": "string",
+                                                                                "contentMediaType":
+                                                                                    "application/octet-stream"}}},
+                        }},
+                    },
+                },
+                "responses": {
+                    **accepted,
+                    "400": _error_response("The body cannot be read as its Content-Type (invalid_body)."),
+                    **auth,
+                    "404": _error_response("No API key has been created: the route does not exist."),
+                    "413": _error_response("Too many bytes or documents (payload_too_large)."),
+                    "415": _error_response("Unsupported Content-Type."),
+                    "429": errors["429"],
+                },
+            }
+        },
+        "/api/v1/tasks": {
+            "get": {
+                "operationId": "listTasks",
+                "summary": "The newest tasks",
+                "description": "Newest first." + _WRITE_NOTE.format(scope="tasks.read"),
+                "security": [{"apiKey": ["tasks.read"]}],
+                "parameters": [
+                    {"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}},
+                    {"name": "limit", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+                ],
+                "responses": {
+                    "200": {"description": "Tasks",
+                            "content": {"application/json": {"schema": _ref("TaskList")}}},
+                    "400": errors["400"],
+                    **auth,
+                    "404": _error_response("No API key has been created: the route does not exist."),
+                },
+            }
+        },
+        "/api/v1/tasks/{id}": {
+            "get": {
+                "operationId": "getTask",
+                "summary": "One task: status, counts, failures, timestamps, key name",
+                "description": _WRITE_NOTE.format(scope="tasks.read").strip(),
+                "security": [{"apiKey": ["tasks.read"]}],
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {
+                    "200": {"description": "The task",
+                            "content": {"application/json": {"schema": _ref("TaskResponse")}}},
+                    **auth,
+                    "404": _error_response("Unknown task (or no API key has been created)."),
+                },
+            }
+        },
+    }
+
+
+def _delete_operation() -> dict[str, Any]:
+    """``DELETE /api/v1/documents/{id}``, merged into that path's item by :func:`build`."""
+    return {
+        "operationId": "deleteDocument",
+        "summary": "Delete a document",
+        "description": "Queues the deletion; a task that finds no such document reports it as a failure."
+        + _WRITE_NOTE.format(scope="documents.write"),
+        "security": [{"apiKey": ["documents.write"]}],
+        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {
+            "202": {
+                "description": "Queued.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TaskAccepted"}}},
+            },
+            "401": _error_response("No API key, or a wrong or revoked one."),
+            "403": _error_response("The key lacks documents.write."),
+            "404": _error_response("No API key has been created: the route does not exist."),
+        },
     }
