@@ -22,6 +22,7 @@ from search.service import get_document, highlight_document, run_search
 
 from .deadline import time_limit
 from .errors import ApiError
+from .feeds import feed_url
 from .i18n import explicit_lang
 from .index import get_searcher
 from .links import SearchState
@@ -64,6 +65,7 @@ class BucketView:
     count: int
     selected: bool
     url: str
+    feed_url: str | None = None  # the Atom feed of this value (source facet only)
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ class SearchView:
     date_to: str | None
     clear_filters_url: str
     hidden_fields: list[tuple[str, str]] = field(default_factory=list)
+    feed_url: str = ""  # the Atom feed of this search (webapp.feeds)
 
 
 def _hit_chips(hit: Any, state: SearchState) -> list[Chip]:
@@ -210,7 +213,8 @@ def build_view(result: SearchResponse, state: SearchState) -> SearchView:
             name,
             facet_label(name),
             [
-                BucketView(b.value, b.count, b.selected, state.toggled(name, b.value).url())
+                BucketView(b.value, b.count, b.selected, state.toggled(name, b.value).url(),
+                           _source_feed(name, b.value))
                 for i, b in enumerate(buckets)
                 if i < FACET_MORE_LIMIT or b.selected
             ],
@@ -251,7 +255,12 @@ def build_view(result: SearchResponse, state: SearchState) -> SearchView:
         date_to=result.request.date_to,
         clear_filters_url=state.without_filters().url(),
         hidden_fields=[(k, v) for k, v in state.pairs if k not in ("date_from", "date_to", "page")],
+        feed_url=feed_url(state.pairs),
     )
+
+
+def _source_feed(name: str, value: str) -> str | None:
+    return feed_url([("source", value)]) if name == "source" else None
 
 
 def _doc_url(doc_id: str, q: str) -> str:
@@ -310,7 +319,9 @@ def _browse(state: SearchState) -> Browse:
             name,
             facet_label(name),
             [
-                BucketView(b.value, b.count, False, state.toggled(name, b.value).url())
+                BucketView(
+                    b.value, b.count, False, state.toggled(name, b.value).url(), _source_feed(name, b.value)
+                )
                 for b in result.facets.get(name, ())
             ],
         )
