@@ -80,7 +80,7 @@ class IndexHolder:
         index, key = self.index()
         with self._lock:
             searcher = self._idle.pop() if self._idle else None
-        searcher = index.searcher() if searcher is None else searcher.refresh()
+        searcher = index.searcher() if searcher is None else _refreshed(index, searcher)
         # Build (or find cached) the query side's per-commit arrays here, outside the search deadline: a
         # large index's first search after a commit must not time out, and then again, forever.
         snapshot_for(searcher.reader())
@@ -99,6 +99,26 @@ class IndexHolder:
     @property
     def root(self) -> Path:
         return self.store.root
+
+
+def _refreshed(index: Index, searcher: Searcher) -> Searcher:
+    """``searcher`` brought up to the latest commit.
+
+    Whoosh's ``refresh()`` reuses the reader of every segment whose id is unchanged — also when the
+    commit deleted documents in that segment (an update, a deletion through the ingest API), so the
+    refreshed searcher still found the deleted documents. A segment whose deletions changed is read
+    anew: then the whole searcher is (reopening is what a searcher per request would do anyway).
+    """
+    if searcher.up_to_date():
+        return searcher
+    deleted = {segment.segment_id(): segment.deleted_count() for segment in index._segments()}
+    for leaf, _offset in searcher.reader().leaf_readers():
+        segment = leaf.segment()
+        if segment is not None and deleted.get(segment.segment_id(), segment.deleted_count()) \
+                != segment.deleted_count():
+            searcher.close()
+            return index.searcher()
+    return searcher.refresh()
 
 
 def _sync_lexicon(meta: IndexMeta) -> None:
