@@ -210,7 +210,7 @@ def _multipart_documents() -> list[tuple[str, bytes]]:
     request.max_content_length = limit  # also for a body sent without a length (then 413 while parsing)
     files: list[tuple[str, bytes]] = []
     count = 0
-    for storage in request.files.values():
+    for _field, storage in request.files.items(multi=True):  # every file, also several under one name
         name = _upload_name(storage.filename)
         data = storage.read()
         if not data.strip():
