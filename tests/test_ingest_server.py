@@ -148,4 +148,11 @@ def test_the_key_never_reaches_a_log(served) -> None:  # type: ignore[no-untyped
 
 def test_serve_runs_the_worker(served) -> None:  # type: ignore[no-untyped-def]
     _, _, root = served
-    assert "started huixun worker (pid" in (root / "server.log").read_text(encoding="utf-8", errors="replace")
+    deadline = time.monotonic() + DEADLINE_S
+    log = ""
+    while time.monotonic() < deadline:
+        log = (root / "server.log").read_text(encoding="utf-8", errors="replace")
+        if "applying the tasks of" in log:
+            break
+        time.sleep(0.05)  # polling interval, not a timing assumption
+    assert "[worker " in log and "applying the tasks of" in log
