@@ -39,7 +39,6 @@ def worker(index_dir: str | None, once: bool) -> None:
     stop = threading.Event()
     stop_on_signals(stop)
     ingest = IngestWorker(directory, db, poll=values["worker_poll"], batch=values["worker_batch"])
-    logging.getLogger("huixun.worker").info("applying the tasks of %s to %s", db, directory)
     try:
         ingest.run(stop, once=once)
     finally:

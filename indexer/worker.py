@@ -85,6 +85,7 @@ class IngestWorker:
         """Apply tasks until ``stop`` is set (or, with ``once``, until the queue is empty)."""
         _warm_up()
         self._clean_spool()
+        log.info("ready: applying the tasks of %s to %s", self.queue.path, self.index_dir)
         while not stop.is_set():
             try:
                 done = self.step()

@@ -182,6 +182,7 @@ class TaskQueue:
         conn = connect(db_path)
         assert conn is not None
         self.conn = conn
+        self.path = db_path
 
     def close(self) -> None:
         self.conn.close()

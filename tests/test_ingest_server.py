@@ -152,7 +152,7 @@ def test_serve_runs_the_worker(served) -> None:  # type: ignore[no-untyped-def]
     log = ""
     while time.monotonic() < deadline:
         log = (root / "server.log").read_text(encoding="utf-8", errors="replace")
-        if "applying the tasks of" in log:
+        if "ready: applying the tasks of" in log:
             break
         time.sleep(0.05)  # polling interval, not a timing assumption
-    assert "[worker " in log and "applying the tasks of" in log
+    assert "[worker " in log and "ready: applying the tasks of" in log
