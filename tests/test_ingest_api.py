@@ -261,3 +261,45 @@ def test_keys_cli_prints_a_key_once_stores_only_its_hash_and_revokes(tmp_path: P
     assert "revoked" in runner.invoke(main, ["keys", "list", "--index-dir", index_dir]).output
     unknown = runner.invoke(main, ["keys", "revoke", "nobody", "--index-dir", index_dir])
     assert unknown.exit_code == 1 and "no key named 'nobody'" in unknown.output
+
+
+def test_a_browser_tool_may_call_the_write_routes_once_a_key_exists(client, db) -> None:
+    preflight = {"Origin": "https://cms.example.org", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "authorization, content-type"}
+    before = client.options("/api/v1/documents", headers=preflight)
+    assert before.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"  # as for any /api/ path
+    create_key(db, "cms", ("documents.write",))
+    after = client.options("/api/v1/documents", headers=preflight)
+    assert after.status_code == 204
+    assert after.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS, POST, DELETE"
+    assert after.headers["Access-Control-Allow-Headers"] == "authorization, content-type"
+    search = client.options("/api/v1/search", headers=preflight)
+    assert search.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+
+
+def test_ingest_responses_validate_against_the_openapi_document(client, keys) -> None:
+    from .test_api_openapi import validator_for
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    auth = bearer(keys["writer"])
+    accepted = client.post("/api/v1/documents", json=POST, headers=auth)
+    validator_for(spec, "TaskAccepted").validate(accepted.get_json())
+    deleted = client.delete("/api/v1/documents/api-1", headers=auth)
+    validator_for(spec, "TaskAccepted").validate(deleted.get_json())
+    task = client.get(accepted.headers["Location"], headers=auth).get_json()
+    validator_for(spec, "TaskResponse").validate(task)
+    validator_for(spec, "TaskList").validate(client.get("/api/v1/tasks", headers=auth).get_json())
+    for response in (client.post("/api/v1/documents", json=POST),
+                     client.post("/api/v1/documents", json=POST, headers=bearer(keys["reader"])),
+                     client.post("/api/v1/documents", data=b"x", content_type="application/json",
+                                 headers=auth),
+                     client.post("/api/v1/documents", data=b"x", content_type="text/csv", headers=auth),
+                     client.post("/api/v1/documents", json=[POST] * 6, headers=auth)):
+        validator_for(spec, "Error").validate(response.get_json())
+    operations = {(path, method): op for path, item in spec["paths"].items() for method, op in item.items()}
+    assert operations[("/api/v1/documents", "post")]["security"] == [{"apiKey": ["documents.write"]}]
+    assert operations[("/api/v1/documents/{id}", "delete")]["security"] == [{"apiKey": ["documents.write"]}]
+    assert operations[("/api/v1/tasks", "get")]["security"] == [{"apiKey": ["tasks.read"]}]
+    assert operations[("/api/v1/tasks/{id}", "get")]["security"] == [{"apiKey": ["tasks.read"]}]
+    scheme = spec["components"]["securitySchemes"]["apiKey"]
+    assert scheme["type"] == "http" and scheme["scheme"] == "bearer"

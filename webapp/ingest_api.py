@@ -290,10 +290,24 @@ def list_tasks() -> Response:
     return response
 
 
+#: Paths of the ingest routes (a browser tool calling them from another origin needs their methods in the
+#: CORS preflight answer).
+INGEST_PATHS = ("/api/v1/documents", "/api/v1/tasks")
+
+
+def _cors_for_writes(response: Response) -> Response:
+    """A preflight of an ingest route also allows its write methods (once a key exists)."""
+    if (request.method == "OPTIONS" and "Access-Control-Allow-Methods" in response.headers
+            and request.path.startswith(INGEST_PATHS) and apikeys.any_key(_db())):
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS, POST, DELETE"
+    return response
+
+
 def init_app(app: Flask) -> None:
     settings = app.config["HUIXUN"]
     app.config["HUIXUN_INGEST_DB_PATH"] = settings["ingest_db"] or os.path.join(
         settings["index_dir"], INGEST_DB_NAME
     )
     app.before_request(_hide_without_keys)
+    app.after_request(_cors_for_writes)
     app.register_blueprint(bp)
