@@ -6,10 +6,10 @@ code as ``huixun index`` (:func:`indexer.writer.index_paths`: same readers, same
 add/update/unchanged logic, same writer lock — so a ``huixun index`` run and the worker never write at
 once) and records each task's counts and failures.
 
-Batching: consecutive tasks go into one commit (at most ``HUIXUN_WORKER_BATCH``) as long as no document
-id is touched by two of them; the first task that touches an id already in the batch starts the next
-batch. Within a batch order therefore does not matter, and between batches it is kept: tasks are
-applied in the order they were acknowledged.
+Batching: consecutive tasks go into one commit (at most ``HUIXUN_WORKER_BATCH`` tasks and
+:data:`MAX_BATCH_BYTES` of uploads) as long as no document id is touched by two of them; the first task
+that touches an id already in the batch starts the next batch. Within a batch order therefore does not
+matter, and between batches it is kept: tasks are applied in the order they were acknowledged.
 
 Crash safety (a ``kill -9`` at any point): a task is ``processing`` from its claim until the
 transaction that records its result. Just before the index commit the worker stores each task's
@@ -51,6 +51,8 @@ SMALL_BATCH_BYTES = 1024 * 1024
 #: A batch that fails this many times in a row (not a bad document — those are reported per document —
 #: but e.g. an index that cannot be opened) is marked failed, so one poisoned task cannot stop the queue.
 MAX_ATTEMPTS = 3
+#: A batch stops growing past this many bytes of uploads (bounds the spool and one commit's work).
+MAX_BATCH_BYTES = 64 * 1024 * 1024
 #: Seconds to wait before retrying a batch whose application failed.
 RETRY_DELAY_S = 2.0
 
@@ -62,6 +64,7 @@ class _Prepared:
     task: Task
     files: list[Path] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
+    size: int = 0  # bytes of its files
 
 
 class IngestWorker:
@@ -138,13 +141,15 @@ class IngestWorker:
             return [self._prepare(task) for task in resumed]
         batch: list[_Prepared] = []
         touched: set[str] = set()
+        size = 0
         for task in self.queue.enqueued(self.batch):
             prepared = self._prepare(task)
-            if batch and prepared.ids & touched:
+            if batch and (prepared.ids & touched or size + prepared.size > MAX_BATCH_BYTES):
                 shutil.rmtree(self.spool / str(task.id), ignore_errors=True)
                 break
             batch.append(prepared)
             touched |= prepared.ids
+            size += prepared.size
         if batch:
             self.queue.claim(p.task.id for p in batch)
         return batch
@@ -161,6 +166,7 @@ class IngestWorker:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             prepared.files.append(path)
+            prepared.size += len(data)
         for item in read_paths(prepared.files):
             if not isinstance(item, IngestError):
                 prepared.ids.add(document_id(item))
