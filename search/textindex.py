@@ -454,6 +454,13 @@ def write_for_index(ix: Index) -> Path:
     if not path.exists():
         segments = ix._segments()
         prints = [(s.segment_id(), s.doc_count_all(), s.doc_count()) for s in segments]
+        extended = _extended(storage, folder, path.name, segments)
+        if extended is not None:
+            extended.save(path, prints)
+            _remove_older(folder, keep=path.name)
+            for leftover in folder.glob("*" + SEGMENT_TEXTS):
+                leftover.unlink(missing_ok=True)
+            return path
         previous = _previous_texts(folder, keep=path.name)
         texts: list[str] = []
         for segment in segments:
@@ -466,6 +473,116 @@ def write_for_index(ix: Index) -> Path:
     return path
 
 
+def _extended(storage: FileStorage, folder: Path, keep: str, segments: list[Any]) -> TextIndex | None:
+    """The new generation's index as the previous persisted one plus the documents after it, or None.
+
+    A commit that appends segments (``huixun worker``: one small segment per batch) keeps the docnums of
+    the segments before them (deletions do not renumber), so the previous index stays valid for those
+    documents: its arrays are cut after the last segment the commit kept in place and merged with the
+    bigrams of the new documents — work in proportion to the index's size in memory copies, not a
+    re-sort of every bigram (seconds on the benchmark corpus). Documents deleted since lose their text
+    and bigrams, so the result equals a full build. None when the commit kept no leading segment or
+    added more documents than it kept (a full build costs the same then).
+    """
+    found = _previous_index(folder, keep)
+    if found is None:
+        return None
+    child, old_prints = found
+    same = 0
+    while (same < min(len(old_prints), len(segments)) and old_prints[same][0] == segments[same].segment_id()
+           and old_prints[same][1] == segments[same].doc_count_all()):
+        same += 1
+    kept = sum(count for _segid, count, _live in old_prints[:same])
+    added = sum(segment.doc_count_all() for segment in segments[same:])
+    if not kept or added > kept:
+        return None
+    try:
+        keys, starts, docs, offsets = (_map_array(child / f"{name}.npy") for name in _ARRAYS)
+        blob = _map_blob(child / _BLOB)
+    except (OSError, ValueError):
+        return None
+    previous = _previous_texts(folder, keep)
+    texts: list[str] = []
+    for segment in segments[same:]:
+        texts.extend(_segment_texts(storage, segment, previous))
+    new = Texts.from_strings(texts)
+    deleted: list[int] = []  # docnums of the kept segments deleted now (their text becomes empty)
+    base = 0
+    for segment in segments[:same]:
+        if segment.has_deletions():
+            deleted.extend(base + d for d in sorted(segment.deleted_docs()))
+        base += segment.doc_count_all()
+    lengths = np.diff(offsets[: kept + 1])
+    pieces, start = [], 0
+    for docnum in deleted:
+        pieces.append(blob[int(offsets[start]) : int(offsets[docnum])])
+        start = docnum + 1
+    pieces.append(blob[int(offsets[start]) : int(offsets[kept])])
+    lengths[deleted] = 0
+    all_offsets = np.concatenate(([0], np.cumsum(lengths), np.cumsum(lengths)[-1:] + new.offsets[1:]))
+    all_blob = b"".join(bytes(piece) for piece in pieces) + bytes(new.blob)
+    keep_docs = np.asarray(docs) < kept
+    if deleted:
+        keep_docs &= ~np.isin(docs, np.asarray(deleted, dtype=np.int32))
+    arrays = _merge_csr((keys, starts, docs), keep_docs, _build(texts, first_doc=kept))
+    return TextIndex(Texts(all_blob, all_offsets.astype(np.int64)), arrays)
+
+
+def _merge_csr(
+    old: tuple[np.ndarray, np.ndarray, np.ndarray],
+    keep: np.ndarray,
+    new: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The entries of ``old`` that ``keep`` marks, plus ``new`` (whose docnums are all above the kept
+    ones): per key, the old docnums then the new ones, so every list stays sorted."""
+    keys_o, starts_o, docs_o = old
+    keys_n, starts_n, docs_n = new
+    if not keep.all():  # documents deleted, or trailing segments replaced (a merge): drop them
+        # Every list of a built index is non-empty, so reduceat's segments are exactly the lists.
+        kept_counts = np.add.reduceat(keep.astype(np.int64), starts_o[:-1])
+        docs_o = np.asarray(docs_o)[keep]
+        nonempty = kept_counts > 0
+        keys_o = np.asarray(keys_o)[nonempty]
+        starts_o = np.concatenate(([0], np.cumsum(kept_counts[nonempty]))).astype(np.int64)
+    keys_o = np.asarray(keys_o, dtype=np.uint32)
+    if not keys_n.size:  # no new bigram (a commit of deletions only): ``_build([])`` has starts [0, 0]
+        starts_n = np.zeros(1, dtype=np.int64)
+    # Keys only the new documents have, inserted in order (a search per new key: no sort of the old).
+    pos = np.searchsorted(keys_o, keys_n)
+    known = (pos < keys_o.size) & (keys_o[np.minimum(pos, max(keys_o.size - 1, 0))] == keys_n) \
+        if keys_o.size else np.zeros(keys_n.size, dtype=bool)
+    missing = keys_n[~known]
+    keys = np.insert(keys_o, np.searchsorted(keys_o, missing), missing).astype(np.uint32)
+    at_n = np.searchsorted(keys, keys_n)
+    count_o = np.insert(np.diff(starts_o), np.searchsorted(keys_o, missing), 0).astype(np.int64)
+    count_n = np.zeros(keys.size, dtype=np.int64)
+    count_n[at_n] = np.diff(starts_n)
+    starts = np.concatenate(([0], np.cumsum(count_o + count_n))).astype(np.int64)
+    # Each new docnum goes after its key's old docnums: one insertion pass over the old array.
+    old_end = np.cumsum(count_o)
+    where = np.repeat(old_end[at_n], np.diff(starts_n))
+    docs = np.insert(np.asarray(docs_o, dtype=np.int32), where, np.asarray(docs_n, dtype=np.int32))
+    return keys, starts, docs
+
+
+def _previous_index(folder: Path, keep: str) -> tuple[Path, Fingerprint] | None:
+    """The newest persisted index of ``folder`` other than ``keep`` that is complete, and its fingerprint."""
+    found: list[tuple[int, Path]] = []
+    for child in folder.glob(PREFIX + "*"):
+        suffix = child.name[len(PREFIX) :]
+        if child.name != keep and suffix.isdigit():
+            found.append((int(suffix), child))
+    for _gen, child in sorted(found, reverse=True):
+        try:
+            meta = json.loads((child / _META).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        prints = _as_fingerprint(meta.get("fingerprint")) if meta.get("format") == FORMAT else None
+        if prints is not None:
+            return child, prints
+    return None
+
+
 def _remove_older(folder: Path, keep: str) -> None:
     # Searchers that mapped an older one keep their mapping (POSIX keeps unlinked files alive).
     for child in folder.iterdir():
@@ -473,11 +590,13 @@ def _remove_older(folder: Path, keep: str) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-def _build(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _build(texts: list[str], first_doc: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # Every distinct (code, docnum) pair as one uint64 ``code << 32 | docnum``: a single in-place sort
     # orders them by code, then docnum (no argsort index array and no gathers: half the memory).
     # Unsigned: a code of a character from U+8000 on has the top bit set.
-    parts = [_chunk_pairs(texts[i : i + _CHUNK_DOCS], i) for i in range(0, len(texts), _CHUNK_DOCS)]
+    parts = [
+        _chunk_pairs(texts[i : i + _CHUNK_DOCS], first_doc + i) for i in range(0, len(texts), _CHUNK_DOCS)
+    ]
     pairs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
     del parts
     pairs.sort()
