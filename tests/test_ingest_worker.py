@@ -292,3 +292,26 @@ def test_the_substring_index_of_small_commits_equals_a_full_build(index_dir: Pat
     check()
     index_paths([], index_dir, workers=1, delete_ids=["cast-120382", "w-2"])  # deletes in the big segment
     check()
+
+
+def test_a_commit_is_served_once_its_substring_index_is_written(index_dir: Path, api: Any) -> None:
+    """Between a commit and its substring index (written right after it), requests keep the previous
+    commit: a searcher opened in between would build the substring index from every stored text (tens
+    of seconds on a large index, in every web worker)."""
+    from search.textindex import PREFIX, write_for_index
+
+    def total() -> int:
+        return int(api.get("/api/v1/search", query_string={"q": '"第3次理事会"'}).get_json()["total"])
+
+    assert total() == 0
+    ix = IndexStore(index_dir).open()
+    writer = ix.writer()
+    text = "中国化学会第3次理事会通知"
+    writer.add_document(id="w-3", title=text, body=text, hash="x")
+    writer.commit()  # a commit as the indexer makes it, its substring index not written yet
+    generation = ix.latest_generation()
+    assert not (IndexStore(index_dir).live_dir() / f"{PREFIX}{generation}").exists()
+    assert total() == 0  # the previous commit is still served
+    write_for_index(ix)
+    assert total() == 1
+    ix.close()

@@ -11,8 +11,11 @@ Each request checks a searcher out (:func:`get_searcher`, kept in ``g``, the fla
 and checks it back in at teardown. Checked-in searchers wait in a small pool and are ``refresh()``-ed
 on their next checkout: that sees every new commit (Whoosh compares the index's latest generation,
 one directory listing) yet reuses the open segment readers, which a new searcher per request would
-reopen every time (measured: about 17 ms a request on the demo index). A searcher serves one request
-at a time, so the pool is thread-safe for Flask's threaded development server as well. Checkout also
+reopen every time (measured: about 17 ms a request on the demo index). A new commit becomes visible
+once the indexer has also written its substring index (:mod:`search.textindex`), which it does right
+after the commit: until then requests keep the previous commit, instead of building that index
+themselves. A searcher serves one request at a time, so the pool is thread-safe for Flask's threaded
+development server as well. Checkout also
 prepares the query side's in-memory arrays of the commit (:func:`search.snapshot.snapshot_for`), so
 that work is never cut short by the search time limit.
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,11 +36,14 @@ from whoosh.searching import Searcher
 from search.analysis import active_lexicon_fingerprint, reload_lexicon, segmenter
 from search.snapshot import snapshot_for
 from search.store import IndexMeta, IndexStore
+from search.textindex import PREFIX as TEXT_PREFIX
 
 __all__ = ["IndexHolder", "Lease", "get_searcher", "holder", "init_app"]
 
 #: Idle searchers kept per process (one per concurrent request is enough; sync workers need one).
 MAX_IDLE = 8
+#: Seconds a commit without its substring index is held back (see :func:`_commit_complete`).
+COMMIT_GRACE_S = 60.0
 
 
 @dataclass
@@ -109,7 +116,7 @@ def _refreshed(index: Index, searcher: Searcher) -> Searcher:
     refreshed searcher still found the deleted documents. A segment whose deletions changed is read
     anew: then the whole searcher is (reopening is what a searcher per request would do anyway).
     """
-    if searcher.up_to_date():
+    if searcher.up_to_date() or not _commit_complete(index):
         return searcher
     deleted = {segment.segment_id(): segment.deleted_count() for segment in index._segments()}
     for leaf, _offset in searcher.reader().leaf_readers():
@@ -119,6 +126,23 @@ def _refreshed(index: Index, searcher: Searcher) -> Searcher:
             searcher.close()
             return index.searcher()
     return searcher.refresh()
+
+
+def _commit_complete(index: Index) -> bool:
+    """Whether the latest commit's substring index is written (the indexer writes it just after the
+    commit). Until it is, requests keep the previous commit: a searcher opened in between would build the
+    substring index itself from every stored text — seconds to tens of seconds on a large index, in
+    every web worker. A commit whose substring index has not appeared after :data:`COMMIT_GRACE_S`
+    (its writer died in between) is served anyway, with an index built in memory."""
+    generation = index.latest_generation()
+    folder = Path(index.storage.folder)
+    if (folder / f"{TEXT_PREFIX}{generation}").exists():
+        return True
+    try:
+        age = time.time() - (folder / f"_{index.indexname}_{generation}.toc").stat().st_mtime
+    except OSError:
+        return True
+    return age > COMMIT_GRACE_S
 
 
 def _sync_lexicon(meta: IndexMeta) -> None:
