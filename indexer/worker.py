@@ -185,7 +185,7 @@ class IngestWorker:
             report = IndexReport(self.index_dir, "", rebuilt=False)  # nothing to add, nothing to delete from
         else:
             report = index_paths(files, self.index_dir, workers=workers, delete_ids=deletes,
-                                 before_commit=record)
+                                 before_commit=record, small=size < SMALL_BATCH_BYTES)
         results = _split(prepared, report)
         for p in prepared:
             # Applied again after a crash: when this application changed nothing, the first one had

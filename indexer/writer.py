@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.index import Index
+from whoosh.reading import TermNotFound
 from whoosh.writing import MERGE_SMALL
 
 from search.analysis import document_terms
@@ -38,7 +39,7 @@ from search.schema import TermPositionsValue, build_schema
 from search.store import IndexStore, utc_now
 from search.textindex import write_for_index
 
-from .extract import build_announcement
+from .extract import build_announcement, document_id
 from .model import Announcement, IngestError, RawDocument
 from .parallel import SegmentRun, Written, default_workers
 from .readers import read_paths
@@ -194,6 +195,34 @@ class _Existing:
         return existing
 
 
+    @classmethod
+    def lookup(cls, ix: Index, paths: Sequence[str | os.PathLike[str]], ids: Collection[str]) -> _Existing:
+        """Only the indexed documents that ``paths`` or ``ids`` can touch (same id, or same content),
+        found through the ``id`` and ``hash`` terms: for a few documents this is milliseconds where
+        :meth:`read` reads every document's columns (1.4 s on the 31,664-document benchmark index)."""
+        wanted_ids, hashes = set(ids), set()
+        for item in read_paths([Path(p) for p in paths]):
+            if not isinstance(item, IngestError):
+                wanted_ids.add(document_id(item))
+                hashes.add(content_hash(item))
+        existing = cls()
+        with ix.reader() as reader:
+            columns = [reader.column_reader(name) for name in ("id", "hash", "origin")]
+            for field_name, values in (("id", wanted_ids), ("hash", hashes)):
+                for value in values:
+                    try:
+                        docnums = list(reader.postings(field_name, value).all_ids())
+                    except TermNotFound:
+                        continue
+                    for docnum in docnums:
+                        if reader.is_deleted(docnum):
+                            continue
+                        doc_id, digest, origin = (_text(column[docnum]) for column in columns)
+                        existing.by_id[doc_id] = (digest, origin)
+                        existing.by_hash[digest] = doc_id
+        return existing
+
+
 def _text(value: bytes | str) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else value
 
@@ -241,6 +270,7 @@ def index_paths(
     progress: Callable[[IndexProgress], None] | None = None,
     delete_ids: Collection[str] = (),
     before_commit: Callable[[IndexReport], None] | None = None,
+    small: bool = False,
 ) -> IndexReport:
     """Index the files and directories in ``paths`` into ``index_dir``.
 
@@ -253,6 +283,8 @@ def index_paths(
         ids not in the index are skipped and not counted).
     :param before_commit: called with the complete report just before the commit that applies it
         (``huixun worker`` records the outcome of its tasks there).
+    :param small: ``paths`` hold few documents (``huixun worker``'s batches): look up only their ids and
+        content hashes in the index rather than reading every indexed document's (not with ``prune``).
     :raises search.store.IndexLocked: another indexer holds the lock (the message names it).
     :raises search.store.SchemaVersionMismatch: incremental run on an index of another version.
     """
@@ -262,7 +294,7 @@ def index_paths(
         store.remove_failed_generations()
         if rebuild or not store.exists():
             return _build_generation(store, paths, workers, progress, before_commit)
-        return _update_live(store, paths, prune, workers, progress, delete_ids, before_commit)
+        return _update_live(store, paths, prune, workers, progress, delete_ids, before_commit, small)
 
 
 def _build_generation(
@@ -299,11 +331,12 @@ def _update_live(
     progress: Callable[[IndexProgress], None] | None,
     delete_ids: Collection[str] = (),
     before_commit: Callable[[IndexReport], None] | None = None,
+    small: bool = False,
 ) -> IndexReport:
     ix = store.open()
     gen = store.live_dir()
     report = IndexReport(str(store.root), gen.name, rebuilt=False)
-    existing = _Existing.read(ix)
+    existing = _Existing.lookup(ix, paths, delete_ids) if small and not prune else _Existing.read(ix)
     feed = _Feed(paths, existing)
     _write(
         ix,
