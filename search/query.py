@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .analysis import segment
+from .facetspec import FACET_SPECS
 from .models import MAX_QUERY_CHARS, parse_date_bound
 from .normalize import HAN_CLASS, normalize
 
@@ -46,15 +47,9 @@ __all__ = [
     "raw_key",
 ]
 
-#: Field prefixes of the query language → facet names (``date`` is handled apart).
-FIELD_NAMES: dict[str, str] = {
-    "source": "source",
-    "category": "category",
-    "person": "person",
-    "org": "org",
-    "place": "place",
-    "year": "year",
-}
+#: Field prefixes of the query language → facet names (``date`` is handled apart), from the one table
+#: of facets (:mod:`search.facetspec`).
+FIELD_NAMES: dict[str, str] = {spec.query_name: spec.name for spec in FACET_SPECS}
 
 # Same runs as the analyzer (search.analysis): a Han run, or a Latin/number run with inner . _ - / :
 RUN_RE = re.compile(f"([{HAN_CLASS}]+)|([0-9a-z]+(?:[._\\-/:][0-9a-z]+)*\\+*)")
@@ -212,7 +207,7 @@ def parse_query(text: str | None) -> ParsedQuery:
                     date_from, date_to = bounds
                     pending_or = False
                     continue
-            elif name == "year" and not _YEAR_RE.match(value):
+            elif FIELD_NAMES.get(name) == "year" and not _YEAR_RE.match(value):
                 notes.append(f"year:{value} is not a year, searched as text")
             elif value:
                 filters.append(FieldFilter(FIELD_NAMES[name], value))

@@ -27,15 +27,15 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh.reading import IndexReader
 
+from .facets import filter_mask
 from .lexicon import Lexicon
-from .normalize import normalize
-from .query import FieldFilter, ParsedQuery, Piece, TermPlan, plan_term, raw_key, title_key
+from .query import ParsedQuery, Piece, TermPlan, plan_term, raw_key, title_key
 from .snapshot import BM25_B, BM25_K1, Snapshot
 
 __all__ = ["Match", "match_query", "order", "title_key", "piece_mask", "date_mask"]
@@ -284,29 +284,6 @@ def _group_scorer(parts: list[tuple[np.ndarray, Scorer]]) -> Scorer:
     return score
 
 
-def _filter_mask(snap: Snapshot, lexicon: Lexicon, filters: Iterable[FieldFilter]) -> np.ndarray:
-    """Documents passing the query's ``field:value`` filters (OR within a facet, AND across)."""
-    by_facet: dict[str, list[str]] = {}
-    for flt in filters:
-        by_facet.setdefault(flt.facet, []).append(flt.value)
-    mask = snap.live.copy()
-    for facet, wanted in by_facet.items():
-        column = snap.facets[facet]
-        chosen: set[int] = set()
-        for value in wanted:
-            norm = normalize(value).strip()
-            if facet in ("person", "org", "place"):
-                norm = lexicon.canonical_name(value)
-                chosen |= {i for i, v in enumerate(column.normalized) if v == norm}
-            elif facet == "year":
-                chosen |= {i for i, v in enumerate(column.values) if v == value}
-            else:  # source / category: the name as typed may be part of the stored label
-                exact = {i for i, v in enumerate(column.normalized) if v == norm}
-                chosen |= exact or {i for i, v in enumerate(column.normalized) if norm and norm in v}
-        mask &= column.value_mask(chosen, snap.size)
-    return mask
-
-
 def date_mask(snap: Snapshot, date_from: str | None, date_to: str | None) -> np.ndarray | None:
     """Documents dated within the inclusive bounds (``None`` when there are no bounds)."""
     if not date_from and not date_to:
@@ -327,7 +304,7 @@ def match_query(
     needed: only when nothing passes both the terms and ``restrict``; scores are computed only for
     the matches passing it."""
     notes: list[str] = []
-    base = snap.live & _filter_mask(snap, lexicon, parsed.filters)
+    base = filter_mask(snap, parsed.filters, lexicon)
     dates = date_mask(snap, parsed.date_from, parsed.date_to)
     if dates is not None:
         base &= dates

@@ -49,6 +49,7 @@ from whoosh.fields import Schema
 from whoosh.system import pack_uint
 
 from .analysis import _TermTokenizer, word_analyzer
+from .facetspec import FACET_SPECS
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -66,15 +67,8 @@ __all__ = [
 
 SCHEMA_VERSION = 3
 
-#: Facet name (as the API calls it) → index field.
-FACET_FIELDS: dict[str, str] = {
-    "source": "source",
-    "category": "category",
-    "year": "year",
-    "person": "people",
-    "org": "orgs",
-    "place": "places",
-}
+#: Facet name (as the API calls it) → index field (from the one table, :mod:`search.facetspec`).
+FACET_FIELDS: dict[str, str] = {spec.name: spec.field for spec in FACET_SPECS}
 ENTITY_FIELDS = ("people", "orgs", "places")
 
 TITLE_BOOST = 3.0
