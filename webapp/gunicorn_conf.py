@@ -1,4 +1,5 @@
-"""gunicorn configuration for ``webapp:create_app()`` (``huixun serve`` runs ``gunicorn -c`` this file).
+"""gunicorn configuration for ``webapp:create_app()``, shipped inside the package: ``huixun serve`` runs
+``gunicorn --config python:webapp.gunicorn_conf``, so an installed wheel serves exactly like a checkout.
 
 ``preload_app``: the app — and with it jieba's dictionary — is built once in the master and shared
 copy-on-write by the workers (about 23 MB instead of 83 MB per worker, and a faster start). The index
