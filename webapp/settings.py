@@ -2,7 +2,8 @@
 
 Each is read from its default, then the ``HUIXUN_<NAME>`` environment variable, then
 ``create_app(test_config)``; the README's configuration table lists them all (``tests/test_settings_doc.py``).
-The gunicorn settings (``workers``, ``bind``, ``timeout``, ``access_log``) are read by ``webapp/gunicorn_conf.py``.
+The gunicorn settings (``workers``, ``bind``, ``timeout``, ``access_log``) are read by
+``webapp/gunicorn_conf.py``.
 """
 
 from __future__ import annotations
