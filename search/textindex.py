@@ -35,7 +35,6 @@ from __future__ import annotations
 import json
 import mmap
 import os
-import re
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -47,12 +46,11 @@ from whoosh.index import Index
 from whoosh.reading import IndexReader
 
 from .analysis import grams_text
-from .normalize import _WIDTH_TABLE, HAN_CLASS, normalize, to_simplified
+from .normalize import HAN_CLASS, normalize
 
 __all__ = [
     "TextIndex",
     "Texts",
-    "fast_normalize",
     "fingerprint",
     "index_folder",
     "save_segment_texts",
@@ -101,19 +99,6 @@ def _is_han(codes: np.ndarray) -> np.ndarray:
     return mask
 
 
-def fast_normalize(text: str) -> str:
-    """Exactly :func:`normalize` of ``text``, cheaper on long texts: the full-width table (a slow
-    ``str.translate`` over every character) is applied only when a full-width character is present."""
-    out = to_simplified(text)
-    if _WIDE_RE.search(out):
-        out = out.translate(_WIDTH_TABLE)
-    lowered = out.lower()
-    return lowered if len(lowered) == len(out) else normalize(text)
-
-
-_WIDE_RE = re.compile("[\\uff01-\\uff5e\\u3000]")
-
-
 class Texts(Sequence[str]):
     """The normalized texts of a generation as one UTF-8 blob (bytes, or a read-only file mapping)
     and ``offsets`` (``len + 1`` byte offsets): ``texts[docnum]`` decodes one text."""
@@ -144,10 +129,6 @@ class Texts(Sequence[str]):
         start, end = int(self.offsets[docnum]), int(self.offsets[docnum + 1])
         newline = self.blob.find(b"\n", start, end)
         return bytes(self.blob[start : end if newline < 0 else newline]).decode("utf-8")
-
-    def contains(self, docnum: int, needle: bytes) -> bool:
-        """Whether the text of ``docnum`` contains the UTF-8 bytes ``needle`` (no decoding)."""
-        return self.blob.find(needle, int(self.offsets[docnum]), int(self.offsets[docnum + 1])) >= 0
 
     def containing(self, docnums: np.ndarray, needle: bytes) -> np.ndarray:
         """The docnums (int32, in the given order) of ``docnums`` whose text contains ``needle``."""
@@ -182,7 +163,7 @@ class TextIndex:
     @classmethod
     def from_reader(cls, reader: IndexReader) -> TextIndex:
         """Read every stored title and body of ``reader`` (deleted documents get an empty text)."""
-        return cls([fast_normalize(text) for text in _stored_texts(reader)])
+        return cls([normalize(text) for text in _stored_texts(reader)])
 
     @classmethod
     def for_reader(cls, reader: IndexReader) -> TextIndex:
@@ -421,7 +402,7 @@ def _segment_texts(storage: FileStorage, segment: Any, previous: _Previous) -> l
         except (OSError, ValueError, KeyError):
             texts = None
     if texts is None:  # a segment Whoosh merged, or one written before the texts were left
-        return [fast_normalize(t) for t in _segment_stored_texts(storage, segment)]
+        return [normalize(t) for t in _segment_stored_texts(storage, segment)]
     return [("" if segment.is_deleted(d) else t) for d, t in enumerate(texts)]
 
 
