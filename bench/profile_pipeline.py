@@ -144,7 +144,6 @@ def run(lines: list[bytes], stages: Stages | None) -> tuple[int, int, float]:
 
     segmenter()  # jieba's dictionary and its tag table load once per process, not per document
     pos_tag("中国")
-    writer._worker_schema()
     main = sys.modules[__name__]
     with tempfile.TemporaryDirectory(prefix="huixun-profile-") as tmp:
         storage = FileStorage(tmp)

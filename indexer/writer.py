@@ -33,7 +33,7 @@ from whoosh.index import Index
 from whoosh.writing import MERGE_SMALL
 
 from search.analysis import document_terms
-from search.schema import TermPositionsValue, build_schema
+from search.schema import TermPositionsValue
 from search.store import IndexStore, utc_now
 from search.textindex import write_for_index
 
@@ -109,16 +109,6 @@ def content_hash(raw: RawDocument) -> str:
     if raw.id is None:
         data += [raw.origin, raw.line]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-_schema = None
-
-
-def _worker_schema() -> Any:
-    global _schema
-    if _schema is None:
-        _schema = build_schema()
-    return _schema
 
 
 def prepare(raw: RawDocument) -> PreparedDocument | IngestError:

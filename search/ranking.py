@@ -1,15 +1,18 @@
 """Matching and ranking a :class:`~search.query.ParsedQuery` over a :class:`~search.snapshot.Snapshot`.
 
 Matching (which documents): every term is planned into pieces (:func:`search.query.plan_term`); a Han
-piece matches where it occurs as a substring — a phrase of its bigrams in the ``grams`` field, checked
-on positions — so any substring of a document finds it, whatever jieba made of the document; a Latin
+piece matches where it occurs as a substring — found through the generation's bigram index of the
+normalized texts (:mod:`search.textindex`) and checked on those texts — so any substring of a document
+finds it, whatever jieba made of the document; a Latin
 piece matches a word of ``title``/``body`` (or, cut at an edge of the query, a word containing it).
 Terms combine with AND (OR inside a group), excluded terms subtract.
 
 Ranking (in what order), all on whole numpy arrays:
 
-* BM25F on the word fields for each piece's words: a title match counts :data:`TITLE_WEIGHT` times a
-  body match (whole-word matches);
+* BM25F on the word fields for each piece's words (whole-word matches), with the title boost
+  :data:`search.schema.TITLE_BOOST`, declared once on the title field: the index stores title term
+  frequencies times the boost (Whoosh's field boost) and a title's BM25 term counts the boost times a
+  body's;
 * a document where a piece occurs only inside longer words gets :data:`FRAGMENT_WEIGHT` × idf, below
   any whole-word match;
 * a term's whole Han run occurring contiguously (proximity) adds :data:`PHRASE_WEIGHT` × its idf;
@@ -36,11 +39,11 @@ from whoosh.reading import IndexReader
 from .facets import filter_mask
 from .lexicon import Lexicon
 from .query import ParsedQuery, Piece, TermPlan, plan_term, raw_key, title_key
+from .schema import TITLE_BOOST
 from .snapshot import BM25_B, BM25_K1, Snapshot
 
 __all__ = ["Match", "match_query", "order", "title_key", "piece_mask", "date_mask"]
 
-TITLE_WEIGHT = 3.0
 FRAGMENT_WEIGHT = 0.25
 PHRASE_WEIGHT = 1.0
 TITLE_CONTAINS_BONUS = 4.0
@@ -93,7 +96,7 @@ Scorer = Callable[[_Candidates], np.ndarray]
 
 
 def _bm25(snap: Snapshot, reader: IndexReader, word: str, scores: np.ndarray, cands: _Candidates) -> None:
-    for field, weight in (("title", TITLE_WEIGHT), ("body", 1.0)):
+    for field, weight in (("title", TITLE_BOOST), ("body", 1.0)):
         post, df = snap.postings_among(reader, field, word, cands.docs, cands.mask)
         if not df:
             continue

@@ -338,18 +338,6 @@ class Snapshot:
             if len(cache) > POSTINGS_CACHE:
                 cache.popitem(last=False)
 
-    def expand(self, reader: IndexReader, field: str, prefix: str) -> list[str]:
-        """Terms of ``field`` starting with ``prefix`` (cached)."""
-        key = ("expand", field, prefix)
-        cached = self.derived(key)
-        if cached is not None:
-            return list(cached)
-        terms = []
-        for term in reader.expand_prefix(field, prefix):
-            terms.append(term.decode("utf-8") if isinstance(term, bytes) else str(term))
-        self.remember(key, tuple(terms))
-        return terms
-
     def latin_vocabulary(self, reader: IndexReader) -> tuple[str, ...]:
         """Every term of the word fields starting with ``0-9a-z``, sorted (built on first use)."""
         if self._latin_vocab is None:

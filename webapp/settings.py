@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from search.settings import declare, parse_bool, parse_list
 
-__all__ = ["WEB_SETTINGS", "MAX_PER_PAGE"]
-
-#: The API contract fixes ``per_page`` to 1–50; this is the hard cap on hits per request (anti-scraping).
-MAX_PER_PAGE = 50
+__all__ = ["WEB_SETTINGS"]
 
 
 def _positive_int(value: str | int) -> int:
