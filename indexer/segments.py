@@ -238,8 +238,9 @@ class _Postings:
 class SegmentBuilder:
     """Collects documents in memory, then writes them as one new segment of ``storage``.
 
-    Usage: ``add(fields)`` per document (the same keyword dictionary ``add_document`` takes, text
-    fields as :class:`~search.schema.PreAnalyzed`), then ``finish()``, which writes the files and
+    Usage: ``add(fields, stored)`` per document (the same keyword dictionary ``add_document`` takes,
+    text fields as :class:`~search.schema.TermPositionsValue` or :class:`~search.schema.PreAnalyzed`,
+    and the text to store for those), then ``finish()``, which writes the files and
     returns the segment to list in the index's table of contents. Document numbers are local to
     the segment, starting at 0, in the order of ``add``.
     """
@@ -256,13 +257,16 @@ class SegmentBuilder:
         self._frequencies: dict[str, _FrequencyPostings] = {}
         self._lengths: dict[str, list[int]] = {}
 
-    def add(self, fields: Mapping[str, Any]) -> int:
-        """Add one document; returns its document number in this segment."""
+    def add(self, fields: Mapping[str, Any], stored: Mapping[str, Any] | None = None) -> int:
+        """Add one document: ``fields`` by schema name, ``stored`` the value to store for a field
+        whose indexed value is pre-analyzed (``title``, ``body``). Returns its document number in
+        this segment."""
+        stored_values = stored or {}
         docnum = self.docnum
         perdoc = self.perdoc
         schema = self.schema
         perdoc.start_doc(docnum)
-        for name in sorted(k for k in fields if not k.startswith("_")):
+        for name in sorted(fields):
             value = fields[name]
             if value is None:
                 continue
@@ -281,11 +285,11 @@ class SegmentBuilder:
                     lengths = self._lengths[name] = []
                 lengths.extend([0] * (docnum + 1 - len(lengths)))
                 lengths[docnum] = length
-            stored = fields.get("_stored_" + name, value)
-            perdoc.add_field(name, field, stored if field.stored else None, length)
+            kept = stored_values.get(name, value)
+            perdoc.add_field(name, field, kept if field.stored else None, length)
             column = field.column_type
-            if column and stored is not None:
-                perdoc.add_column_value(name, column, field.to_column_value(stored))
+            if column and kept is not None:
+                perdoc.add_column_value(name, column, field.to_column_value(kept))
         perdoc.finish_doc()
         self.docnum += 1
         return docnum

@@ -15,16 +15,14 @@ Contract of :meth:`TextIndex.docs_with`: the sorted docnums whose grams text con
 characters (normalized). Deleted documents may be included (the caller's live mask removes them).
 
 **Persistence.** Building the index from the stored fields takes seconds (reading, OpenCC, sorting),
-so the indexer writes it after every commit (:func:`write_for_index`) into the generation directory,
-as ``textindex-<TOC generation>/`` (``.npy`` arrays and the text blob), atomically (a temporary
-directory, then ``os.replace``). :meth:`TextIndex.for_reader` maps those files read-only (near-instant,
-and every worker process shares the pages) when their fingerprint — the segments, their document
-counts and deletions, on which docnums depend — equals what the reader sees; otherwise it builds the
-index in memory as before. Indexer workers leave the normalized texts of each segment they write in
-``<segment id>.ntx.npz`` (:func:`save_segment_texts`), and an incremental commit finds the texts of the
-segments it kept in the previous persisted index, so the commit-time build reads neither stored fields
-nor OpenCC for them (only segments Whoosh merged are read); the workers' files are deleted once the
-index holds their texts.
+so the indexer writes it after every commit (:func:`indexer.textindex_build.write_for_index`, the build
+pipeline, on the indexer's side) into the generation directory, as ``textindex-<TOC generation>/``
+(``.npy`` arrays and the text blob; this module writes and reads that layout: :meth:`TextIndex.save`,
+:meth:`TextIndex.load`, :func:`persisted_texts`), atomically (a temporary directory, then
+``os.replace``). :meth:`TextIndex.for_reader` maps those files read-only (near-instant, and every worker
+process shares the pages) when their fingerprint — the segments, their document counts and deletions,
+on which docnums depend — equals what the reader sees; otherwise it builds the index in memory as
+before.
 
 Only Basic Multilingual Plane ideographs are Han here (``search.normalize.HAN_CLASS``), so a
 character code fits in 16 bits and a bigram code in 32.
@@ -41,8 +39,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh.filedb.filestore import FileStorage, OverlayStorage
-from whoosh.index import Index
 from whoosh.reading import IndexReader
 
 from .analysis import grams_text
@@ -51,12 +47,12 @@ from .normalize import HAN_CLASS, normalize
 __all__ = [
     "TextIndex",
     "Texts",
+    "Fingerprint",
     "fingerprint",
     "index_folder",
-    "save_segment_texts",
-    "write_for_index",
+    "persisted_texts",
+    "stored_grams_texts",
     "PREFIX",
-    "SEGMENT_TEXTS",
 ]
 
 #: Documents per chunk while building (bounds the temporary arrays to a few tens of MB).
@@ -64,8 +60,6 @@ _CHUNK_DOCS = 2000
 _SEPARATOR = "\x00"
 #: Name prefix of a persisted text index in a generation directory (``textindex-<TOC generation>``).
 PREFIX = "textindex-"
-#: Suffix of the per-segment texts an indexer worker leaves beside its segment.
-SEGMENT_TEXTS = ".ntx.npz"
 #: Bumped when the files' layout changes: an index of another format is rebuilt in memory.
 FORMAT = 1
 _ARRAYS = ("keys", "starts", "docs", "offsets")
@@ -327,11 +321,23 @@ def _map_blob(path: Path) -> bytes | mmap.mmap:
         return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+def persisted_texts(path: Path) -> tuple[Fingerprint, Texts] | None:
+    """The fingerprint and the texts of the persisted index in the directory ``path`` (mapped
+    read-only), without its bigram arrays; None when it is missing, unreadable or of another format."""
+    try:
+        meta = json.loads((path / _META).read_text(encoding="utf-8"))
+        prints = _as_fingerprint(meta.get("fingerprint")) if meta.get("format") == FORMAT else None
+        texts = Texts(_map_blob(path / _BLOB), _map_array(path / "offsets.npy"))
+    except (OSError, ValueError, TypeError):
+        return None
+    return None if prints is None else (prints, texts)
+
+
 def _stored_texts(reader: IndexReader) -> list[str]:
-    return _grams_texts(reader.doc_count_all(), reader.is_deleted, reader.stored_fields)
+    return stored_grams_texts(reader.doc_count_all(), reader.is_deleted, reader.stored_fields)
 
 
-def _grams_texts(
+def stored_grams_texts(
     count: int, is_deleted: Callable[[int], bool], stored_fields: Callable[[int], dict[str, Any]]
 ) -> list[str]:
     """The grams text of documents ``0 .. count-1`` from their stored fields ("" for deleted ones)."""
@@ -343,115 +349,6 @@ def _grams_texts(
         fields = stored_fields(docnum)
         texts.append(grams_text(str(fields.get("title") or ""), str(fields.get("body") or "")))
     return texts
-
-
-def save_segment_texts(folder: str, segment_id: str, texts: Sequence[str]) -> None:
-    """Leave the normalized grams texts of a segment's documents (in docnum order) beside it."""
-    blob = Texts.from_strings(texts)
-    path = Path(folder) / f"{segment_id}{SEGMENT_TEXTS}"
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        np.savez(fh, blob=np.frombuffer(blob.blob, dtype=np.uint8), offsets=blob.offsets)
-    os.replace(tmp, path)
-
-
-#: segment id → (texts of a persisted index, first docnum of the segment in it, its documents).
-_Previous = dict[str, tuple[Texts, int, int]]
-
-
-def _previous_texts(folder: Path, keep: str) -> _Previous:
-    """The segments of the newest other persisted index of ``folder`` (the generation before an
-    incremental commit), so that segments the commit kept are not read and normalized again."""
-    found: list[tuple[int, Path]] = []
-    for child in folder.glob(PREFIX + "*"):
-        suffix = child.name[len(PREFIX) :]
-        if child.name != keep and suffix.isdigit():
-            found.append((int(suffix), child))
-    for _gen, child in sorted(found, reverse=True):
-        try:
-            meta = json.loads((child / _META).read_text(encoding="utf-8"))
-            prints = _as_fingerprint(meta.get("fingerprint")) if meta.get("format") == FORMAT else None
-            texts = Texts(_map_blob(child / _BLOB), _map_array(child / "offsets.npy"))
-        except (OSError, ValueError, TypeError):
-            continue
-        if prints is None or sum(n for _s, n, _l in prints) != len(texts):
-            continue
-        out: _Previous = {}
-        base = 0
-        for segid, count, _live in prints:
-            out[segid] = (texts, base, count)
-            base += count
-        return out
-    return {}
-
-
-def _segment_texts(storage: FileStorage, segment: Any, previous: _Previous) -> list[str]:
-    """The normalized texts of one segment (deleted documents empty): from the previous persisted
-    index, else from the texts its indexer worker left, else from its stored fields."""
-    segid, count = segment.segment_id(), segment.doc_count_all()
-    texts: list[str] | None = None
-    if segid in previous and previous[segid][2] == count:
-        old, base, _count = previous[segid]
-        texts = [old[base + d] for d in range(count)]
-    else:
-        try:
-            with np.load(Path(storage.folder) / f"{segid}{SEGMENT_TEXTS}", allow_pickle=False) as data:
-                saved = Texts(data["blob"].tobytes(), data["offsets"])
-            if len(saved) == count:
-                texts = [saved[d] for d in range(count)]
-        except (OSError, ValueError, KeyError):
-            texts = None
-    if texts is None:  # a segment Whoosh merged, or one written before the texts were left
-        return [normalize(t) for t in _segment_stored_texts(storage, segment)]
-    return [("" if segment.is_deleted(d) else t) for d, t in enumerate(texts)]
-
-
-def _segment_stored_texts(storage: FileStorage, segment: Any) -> list[str]:
-    # The stored fields only: a whole SegmentReader would also load the segment's term index
-    # (hundreds of MB for the benchmark corpus), as SegmentReader.__init__ opens files.
-    files = segment.open_compound_file(storage) if segment.is_compound() else None
-    store = OverlayStorage(files, storage) if files is not None else storage
-    perdoc = segment.codec().per_document_reader(store, segment)
-    try:
-        return _grams_texts(segment.doc_count_all(), segment.is_deleted, perdoc.stored_fields)
-    finally:
-        perdoc.close()
-        if files is not None:
-            files.close()
-
-
-def write_for_index(ix: Index) -> Path:
-    """Build and persist the text index of ``ix``'s latest generation (after a commit), then remove
-    the persisted indexes of older generations and the segments' texts left by the indexer workers
-    (the persisted index now holds them). Returns the directory written.
-
-    Works from the table of contents, without opening an index reader (which maps every segment's
-    term index: over 300 MB on the benchmark corpus).
-    """
-    storage = ix.storage
-    folder = Path(storage.folder)
-    gen = ix.latest_generation()
-    path = folder / f"{PREFIX}{gen}"
-    if not path.exists():
-        segments = ix._segments()
-        prints = [(s.segment_id(), s.doc_count_all(), s.doc_count()) for s in segments]
-        previous = _previous_texts(folder, keep=path.name)
-        texts: list[str] = []
-        for segment in segments:
-            texts.extend(_segment_texts(storage, segment, previous))
-        del previous
-        TextIndex(texts).save(path, prints)
-    _remove_older(folder, keep=path.name)
-    for leftover in folder.glob("*" + SEGMENT_TEXTS):
-        leftover.unlink(missing_ok=True)
-    return path
-
-
-def _remove_older(folder: Path, keep: str) -> None:
-    # Searchers that mapped an older one keep their mapping (POSIX keeps unlinked files alive).
-    for child in folder.iterdir():
-        if child.name.startswith(PREFIX) and child.name != keep:
-            shutil.rmtree(child, ignore_errors=True)
 
 
 def _build(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
