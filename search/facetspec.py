@@ -36,25 +36,23 @@ class FacetSpec:
     label: str
     help: str
     rule: str  # "exact" | "label" | "name"
-    #: Documents have at most one value (the stored field is one string, not a list).
-    single: bool
 
 
 #: The facets, in display order.
 FACET_SPECS: tuple[FacetSpec, ...] = (
     FacetSpec("source", "source", "source", "source", "Source",
-              "Publishing body (e.g. 中国科协 (cast.org.cn)).", "label", True),
+              "Publishing body (e.g. 中国科协 (cast.org.cn)).", "label"),
     FacetSpec("category", "category", "category", "category", "Category",
-              "Category label.", "label", True),
+              "Category label.", "label"),
     FacetSpec("year", "year", "year", "year", "Year",
-              "Four-digit year of the announcement date.", "exact", True),
+              "Four-digit year of the announcement date.", "exact"),
     FacetSpec("person", "people", "person", "person", "People",
-              "A person named in the text (canonical Simplified name).", "name", False),
+              "A person named in the text (canonical Simplified name).", "name"),
     FacetSpec("org", "orgs", "org", "org", "Organizations",
               "An organization named in the text (aliases merged: 中國科協 = 中国科学技术协会 = 中国科协).",
-              "name", False),
+              "name"),
     FacetSpec("place", "places", "place", "place", "Places",
-              "A place named in the text.", "name", False),
+              "A place named in the text.", "name"),
 )
 
 #: Facet names, in display order.

@@ -15,7 +15,7 @@ from flask import Flask
 import indexer.cli  # noqa: F401  (its commands may declare settings)
 from search.analysis import active_lexicon_fingerprint, reload_lexicon, segment
 from search.lexicon import DEFAULT_LEXICON_PATH, lexicon_fingerprint, lexicon_path, use_lexicon
-from search.settings import SETTINGS, Setting
+from search.settings import SETTINGS, Setting, SettingsError
 from webapp import create_app
 
 from .conftest import REPO
@@ -26,7 +26,17 @@ QUIET = {"rate_limit": 1e6, "rate_burst": 1_000_000}
 
 
 def _other_value(setting: Setting) -> Any:
-    """A valid value different from the default, of the setting's type (for settings added later too)."""
+    """A valid value different from the default, of the setting's type (for settings added later too;
+    a setting whose parser refuses the generic guess keeps its default, still given as an override)."""
+    guess = _guess_other(setting)
+    try:
+        setting.coerce(guess)
+    except SettingsError:
+        return setting.default
+    return guess
+
+
+def _guess_other(setting: Setting) -> Any:
     default = setting.default
     if isinstance(default, bool):
         return not default
@@ -40,7 +50,18 @@ def _other_value(setting: Setting) -> Any:
 
 
 def _env_value(setting: Setting) -> str:
-    """A valid environment value, different from both the default and :func:`_other_value`."""
+    """A valid environment value, different from both the default and :func:`_other_value` (or, when
+    the parser refuses the generic guess, the default written out)."""
+    guess = _guess_env(setting)
+    try:
+        setting.coerce(guess)
+    except SettingsError:
+        default = setting.default
+        return ",".join(default) if isinstance(default, list) else str(default).lower()
+    return guess
+
+
+def _guess_env(setting: Setting) -> str:
     default = setting.default
     if isinstance(default, bool):
         return "true" if not default else "false"
