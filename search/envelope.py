@@ -2,7 +2,7 @@
 
 ``GET /api/v1/search`` (:mod:`webapp.api`), ``huixun search --json`` (:mod:`indexer.commands_search`)
 and the examples of the OpenAPI document (:mod:`webapp.openapi`) all build their bodies here, so the
-three cannot drift apart (``tests/test_api_contract.py`` compares the CLI's output with the API's).
+three cannot drift apart (``tests/test_search_cli.py`` compares the CLI's output with the API's).
 The shapes are those of the README's "JSON API" section; the OpenAPI schemas describe them.
 
 Every body is a plain ``dict`` ready for ``json.dumps``: successes carry ``"ok": true``, errors are
