@@ -1,6 +1,6 @@
 """HTTP load benchmark: ``/api/v1/search`` under gunicorn (2 workers) driven by ``wrk`` with distinct queries.
 
-Starts ``huixun serve`` (gunicorn with the repository's ``gunicorn.conf.py``) on a free port over an index
+Starts ``huixun serve`` (gunicorn with the packaged ``webapp/gunicorn_conf.py``) on a free port over an index
 (``--index-dir``; default ``$HUIXUN_BENCH_INDEX`` or ``var/bench/index-all``, the 31,664-document benchmark
 index that ``bench/bench_query.py`` builds, when it exists; else the demo index, built into a temporary
 directory), warms it up, then runs ``wrk`` with a Lua script that cycles through

@@ -138,13 +138,12 @@ def run(lines: list[bytes], stages: Stages | None) -> tuple[int, int, float]:
 
     from indexer import readers, writer
     from indexer.segments import SegmentBuilder
+    from indexer.textindex_build import save_segment_texts
     from search.analysis import pos_tag, segmenter
     from search.schema import build_schema
-    from search.textindex import save_segment_texts
 
     segmenter()  # jieba's dictionary and its tag table load once per process, not per document
     pos_tag("中国")
-    writer._worker_schema()
     main = sys.modules[__name__]
     with tempfile.TemporaryDirectory(prefix="huixun-profile-") as tmp:
         storage = FileStorage(tmp)
@@ -174,8 +173,8 @@ def run(lines: list[bytes], stages: Stages | None) -> tuple[int, int, float]:
             prepared = main.prepare(raw)  # type: ignore[attr-defined]
             if not isinstance(prepared, writer.IngestError):
                 prepared.fields["indexed_at"] = "2026-01-01T00:00:00Z"
-                main.builder_add(prepared.fields)  # type: ignore[attr-defined]
-                texts.append(prepared.fields["_normalized"])
+                main.builder_add(prepared.fields, prepared.stored)  # type: ignore[attr-defined]
+                texts.append(prepared.normalized)
             docs += 1
             t_read = clock()
         # What a worker does when its segment is full or the run ends (_SegmentWorker._finish_segment).

@@ -11,14 +11,15 @@ from __future__ import annotations
 import gzip
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
 import click
 
 from search import settings
+from search.models import FacetBucket, SearchRequest
 from search.schema import SCHEMA_VERSION
+from search.service import run_search
 from search.store import IndexStore, IndexStoreError
 
 from .readers import KNOWN_SUFFIXES
@@ -134,16 +135,13 @@ def stats(index_dir: str | None, top: int) -> None:
         meta = store.meta()
     except IndexStoreError as exc:
         raise click.ClickException(str(exc)) from None
-    sources: Counter[str] = Counter()
-    years: Counter[str] = Counter()
-    with ix.reader() as reader:
-        count = reader.doc_count()
-        source_col = reader.column_reader("source")
-        year_col = reader.column_reader("year")
-        for docnum in reader.all_doc_ids():
-            sources[_text(source_col[docnum]) or "(none)"] += 1
-            years[_text(year_col[docnum]) or "(none)"] += 1
+    # Counted by the query side (the facet counts every search shows), not from the index's columns.
+    with ix.searcher() as searcher:
+        count = searcher.doc_count()
+        everything = run_search(searcher, SearchRequest.create("", facet_more=["source", "year"]))
     ix.close()
+    sources = _with_none(everything.facets["source"], count)
+    years = _with_none(everything.facets["year"], count)
     size = index_size(store.root)
     click.echo(f"index:          {store.root} ({store.live_dir().name})")
     click.echo(f"documents:      {count}")
@@ -151,7 +149,7 @@ def stats(index_dir: str | None, top: int) -> None:
     click.echo(f"schema version: {meta.schema_version} (this huixun: {SCHEMA_VERSION})")
     click.echo(f"last indexed:   {meta.last_indexed_at or 'never'}")
     click.echo("per source:")
-    for name, n in sources.most_common(top):
+    for name, n in sorted(sources.items(), key=lambda item: -item[1])[:top]:
         click.echo(f"  {n:8d}  {name}")
     if len(sources) > top:
         click.echo(f"  ({len(sources) - top} more sources)")
@@ -160,7 +158,10 @@ def stats(index_dir: str | None, top: int) -> None:
         click.echo(f"  {years[year]:8d}  {year}")
 
 
-def _text(value: bytes | str | None) -> str:
-    if isinstance(value, bytes):
-        return value.decode("utf-8")
-    return value or ""
+def _with_none(buckets: tuple[FacetBucket, ...], documents: int) -> dict[str, int]:
+    """Documents per value of a single-valued facet, and ``(none)`` for those without one."""
+    counts = {bucket.value: bucket.count for bucket in buckets}
+    missing = documents - sum(counts.values())
+    if missing:
+        counts["(none)"] = missing
+    return counts

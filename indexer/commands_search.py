@@ -1,10 +1,10 @@
 """``huixun search QUERY``: the search API from the shell (readable text, or the JSON envelope).
 
-Output is the same :class:`search.models.SearchResponse` the web app renders: ``--json`` prints
-``{"ok": true, ...}`` (the body of ``GET /api/v1/search``); otherwise one block per hit with the
-``<mark>`` highlights shown in bold colour on a terminal (plain ``[...]`` brackets when piped). An invalid
-parameter prints the :class:`~search.models.QueryError` message and exits with status 2; a missing
-index is a clean error (status 1).
+Output is the same :class:`search.models.SearchResponse` the web app renders: ``--json`` prints the
+body of ``GET /api/v1/search``, built by the same :func:`search.envelope.search_body`; otherwise one
+block per hit with the ``<mark>`` highlights shown in bold colour on a terminal (plain ``[...]``
+brackets when piped). An invalid parameter prints the :class:`~search.models.QueryError` message (with
+``--json``, the error envelope) and exits with status 2; a missing index is a clean error (status 1).
 """
 
 from __future__ import annotations
@@ -13,10 +13,13 @@ import html
 import json
 import re
 import sys
+from collections.abc import Callable
 
 import click
 
 from search import settings
+from search.envelope import query_error_body, search_body
+from search.facetspec import FACET_SPECS
 from search.models import MAX_PER_PAGE, SORTS, QueryError, SearchRequest, SearchResponse
 from search.service import run_search
 from search.store import IndexStoreError
@@ -58,17 +61,22 @@ def render_text(response: SearchResponse, colour: bool) -> str:
     return "\n".join(lines)
 
 
+def _facet_options(command: Callable[..., None]) -> Callable[..., None]:
+    """One repeatable option per facet (``--source``, ``--person`` …), from :data:`FACET_SPECS`."""
+    for spec in reversed(FACET_SPECS):
+        command = click.option(
+            f"--{spec.param}", spec.name, multiple=True,
+            help=f"{spec.help} Repeatable: values combine with OR.",
+        )(command)
+    return command
+
+
 @click.command("search")
 @click.argument("query", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON envelope {\"ok\": true, ...}.")
 @click.option("--index-dir", type=click.Path(file_okay=False), default=None,
               help="Index directory; default HUIXUN_INDEX_DIR (var/index).")
-@click.option("--source", multiple=True, help="Only this source (repeat for several: OR).")
-@click.option("--category", multiple=True, help="Only this category (repeatable).")
-@click.option("--year", multiple=True, help="Only this year, YYYY (repeatable).")
-@click.option("--person", multiple=True, help="Only documents naming this person (repeatable).")
-@click.option("--org", multiple=True, help="Only documents naming this organization (repeatable).")
-@click.option("--place", multiple=True, help="Only documents naming this place (repeatable).")
+@_facet_options
 @click.option("--date-from", default=None, help="Earliest date, YYYY-MM-DD.")
 @click.option("--date-to", default=None, help="Latest date, YYYY-MM-DD.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
@@ -79,35 +87,27 @@ def search(
     query: tuple[str, ...],
     as_json: bool,
     index_dir: str | None,
-    source: tuple[str, ...],
-    category: tuple[str, ...],
-    year: tuple[str, ...],
-    person: tuple[str, ...],
-    org: tuple[str, ...],
-    place: tuple[str, ...],
     date_from: str | None,
     date_to: str | None,
     sort: str,
     page: str,
     per_page: str,
+    **facets: tuple[str, ...],
 ) -> None:
     """Search the index for QUERY (see the README, "Search syntax")."""
-    filters = {"source": source, "category": category, "year": year, "person": person, "org": org,
-               "place": place}
     try:
         request = SearchRequest.create(
             " ".join(query),
             page=page,
             per_page=per_page,
             sort=sort,
-            filters={name: list(values) for name, values in filters.items() if values},
+            filters={name: list(values) for name, values in facets.items() if values},
             date_from=date_from,
             date_to=date_to,
         )
     except QueryError as exc:
         if as_json:
-            click.echo(json.dumps({"ok": False, "status": 400, "error": {
-                "code": "invalid_parameter", "message": str(exc), "param": exc.param}}, ensure_ascii=False))
+            click.echo(json.dumps(query_error_body(exc), ensure_ascii=False))
             sys.exit(2)
         raise click.UsageError(str(exc)) from None
     directory = index_dir or settings.get("index_dir")
@@ -116,6 +116,6 @@ def search(
     except IndexStoreError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
-        click.echo(json.dumps({"ok": True, **response.to_json()}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(search_body(response), ensure_ascii=False, indent=2))
     else:
         click.echo(render_text(response, colour=sys.stdout.isatty()))

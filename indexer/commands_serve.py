@@ -1,18 +1,21 @@
-"""``huixun serve``: run the web app under gunicorn with the repository's ``gunicorn.conf.py``.
+"""``huixun serve``: run the web app under gunicorn with the packaged configuration
+(``webapp/gunicorn_conf.py``, loaded as the module ``python:webapp.gunicorn_conf``, so it is found in a
+checkout and in an installed wheel alike).
 
 The command replaces itself with gunicorn (``exec``) so signals reach the master directly. It never
-imports the web app: gunicorn loads ``webapp:create_app()`` by name.
+imports the web app: gunicorn loads ``webapp:create_app()`` by name. Its options are handed over as the
+``HUIXUN_*`` settings the configuration reads.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import click
 
-CONFIG = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+#: The gunicorn configuration, a module of the installed package (gunicorn's ``python:`` form).
+CONFIG_MODULE = "webapp.gunicorn_conf"
 
 
 @click.command("serve")
@@ -32,13 +35,11 @@ CONFIG = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 )
 def serve(bind: str | None, workers: int | None, index_dir: str | None) -> None:
     """Serve the search page and the JSON API with gunicorn."""
-    if not CONFIG.is_file():
-        raise click.ClickException(f"gunicorn configuration not found: {CONFIG}")
     env = dict(os.environ)
     for name, value in (("HUIXUN_BIND", bind), ("HUIXUN_WORKERS", workers), ("HUIXUN_INDEX_DIR", index_dir)):
         if value is not None:
             env[name] = str(value)
-    argv = [sys.executable, "-m", "gunicorn", "--config", str(CONFIG), "webapp:create_app()"]
+    argv = [sys.executable, "-m", "gunicorn", "--config", "python:" + CONFIG_MODULE, "webapp:create_app()"]
     try:
         os.execve(sys.executable, argv, env)
     except OSError as exc:

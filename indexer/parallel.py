@@ -33,10 +33,10 @@ from whoosh.filedb.filestore import FileStorage
 from search.analysis import pos_tag, segmenter
 from search.normalize import normalize
 from search.schema import build_schema
-from search.textindex import save_segment_texts
 
 from .model import IngestError, RawDocument
 from .segments import SegmentBuilder
+from .textindex_build import save_segment_texts
 
 __all__ = ["default_workers", "Written", "SegmentRun", "WorkerCrashed", "MAX_SEGMENT_POSTINGS"]
 
@@ -96,8 +96,8 @@ class _SegmentWorker:
                 outcomes.append(prepared)
                 continue
             prepared.fields["indexed_at"] = self.indexed_at
-            docnum = self.builder.add(prepared.fields)
-            self.texts.append(prepared.fields["_normalized"])
+            docnum = self.builder.add(prepared.fields, prepared.stored)
+            self.texts.append(prepared.normalized)
             outcomes.append(Written(prepared.id, prepared.origin, prepared.chars, self.wid,
                                     len(self.segments), docnum))
             if self.builder.postings >= self.max_postings:

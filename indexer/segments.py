@@ -23,153 +23,26 @@ Stored fields, columns and lengths still go through Whoosh's ``W3PerDocWriter`` 
 from __future__ import annotations
 
 import itertools
-import struct
-import zlib
 from array import array
 from collections.abc import Iterator, Mapping
-from pickle import dumps
 from typing import Any
 
 import numpy as np
 from whoosh import formats
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter
+from whoosh.codec.whoosh3 import W3FieldWriter
 from whoosh.fields import FieldType, Schema
 from whoosh.filedb.filestore import Storage
-from whoosh.filedb.filetables import OrderedHashWriter
-from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import length_to_byte
-from whoosh.util.numlists import delta_encode
+from whoosh.system import pack_ushort
 
+from search.codec import add_terms, new_codec, write_term
 from search.schema import PreAnalyzed, TermPositionsValue, frequency_values
 
 __all__ = ["SegmentBuilder", "new_codec"]
 
-#: Postings per block, as Whoosh's default.
-BLOCK_LIMIT = 128
-#: Terms with fewer documents than this are stored inline in the term table (no posting block).
-INLINE_LIMIT = 2
-#: A block's pickled data is compressed only from this size on: small blocks do not shrink.
-COMPRESS_FROM = 512
-COMPRESSION_LEVEL = 3
+# The W3 format itself (posting lists, term entries, term-table records) is written by search.codec,
+# which the query side reads it with.
 
-
-def new_codec() -> W3Codec:
-    """The codec recorded in every segment huixun writes (a plain W3 codec: readers need nothing else)."""
-    return W3Codec(blocklimit=BLOCK_LIMIT, compression=COMPRESSION_LEVEL, inlinelimit=INLINE_LIMIT)
-
-
-_TERMINFO = struct.Struct("!BfIBBfII")  # W3TermInfo's fixed part: flags, weight, df, lengths, ids
-_RECORD_LENGTHS = struct.Struct("!ii")  # filetables._lengths: key and value length of a hash record
 _FLUSH_BYTES = 8 << 20  # postings are written to the file in pieces of about this size
-
-
-def _write_term(
-    out: bytearray,
-    base: int,
-    ids: list[int],
-    weights: list[float],
-    values: list[bytes] | None,
-    lengths: list[int],
-    fixedsize: int | None = None,
-) -> bytes:
-    """Append one posting list to ``out`` in the W3 format and return its term-table entry.
-
-    Byte for byte what ``W3PostingsWriter`` + ``W3TermInfo.to_bytes`` produce (blocks of
-    :data:`BLOCK_LIMIT` postings; a term in fewer than :data:`INLINE_LIMIT` documents inlined in the
-    term table), built with one pass over whole lists instead of a method call per posting. Inlined
-    postings always carry one value per posting (``b""`` for formats without values): Whoosh's
-    ``ListMatcher`` answers ``""`` (a str) otherwise, which breaks merging segments. ``out``
-    holds the bytes of the postings file from offset ``base`` on. ``values`` is ``None`` for formats
-    without per-posting values; ``fixedsize`` is the format's ``fixed_value_size()`` (values of a
-    fixed size are stored concatenated in blocks); ``lengths`` are the documents' field lengths (0:
-    not scorable).
-    """
-    df = len(ids)
-    if df == 1 and INLINE_LIMIT > 1:  # the common case (most bigrams of the corpus), kept short
-        lb = length_to_byte(lengths[0]) if lengths[0] else 0
-        weight = weights[0]
-        head = _TERMINFO.pack(1, weight, 1, lb, lb, weight, ids[0], ids[0])
-        return head + dumps(((ids[0],), (weight,), (values[0] if values else b"",)), 2)
-    present = [n for n in lengths if n]
-    minlen = length_to_byte(min(present)) if present else 0
-    maxlen = length_to_byte(max(present)) if present else 0
-    total = float(sum(weights))
-    maxweight = max(weights)
-    if df < INLINE_LIMIT:
-        head = _TERMINFO.pack(1, total, df, minlen, maxlen, maxweight, ids[0], ids[-1])
-        return head + dumps((tuple(ids), tuple(weights), tuple(values) if values else (b"",) * df), 2)
-    start = len(out)
-    out += WHOOSH3_HEADER_MAGIC
-    for first in range(0, df, BLOCK_LIMIT):
-        last = first + BLOCK_LIMIT >= df
-        block_ids = ids[first : first + BLOCK_LIMIT]
-        block_weights = weights[first : first + BLOCK_LIMIT]
-        block_lengths = [n for n in lengths[first : first + BLOCK_LIMIT] if n]
-        if all(w == 1.0 for w in block_weights):
-            mini_weights: Any = None
-        elif all(w == block_weights[0] for w in block_weights):
-            mini_weights = block_weights[0]
-        else:
-            mini_weights = tuple(block_weights)
-        # W3PostingsWriter._mini_values: variable-size values as a tuple, fixed-size ones joined.
-        if values is None:
-            mini_values: Any = None
-        elif fixedsize is None or fixedsize < 0:
-            mini_values = tuple(values[first : first + BLOCK_LIMIT])
-        else:
-            mini_values = b"".join(values[first : first + BLOCK_LIMIT])
-        data = dumps((tuple(delta_encode(block_ids)), mini_weights, mini_values), 2)
-        # Whoosh compresses every block; small ones do not shrink and the zlib call is not free.
-        comp = COMPRESSION_LEVEL if len(data) >= COMPRESS_FROM else 0
-        if comp:
-            data = zlib.compress(data, comp)
-        info = dumps(
-            (
-                len(block_ids),
-                block_ids[-1],
-                max(block_weights),
-                comp,
-                length_to_byte(min(block_lengths)) if block_lengths else 0,
-                length_to_byte(max(block_lengths)) if block_lengths else 0,
-            ),
-            2,
-        )
-        size = len(info) + len(data)
-        out += pack_int(-size if last else size)
-        out += info
-        out += data
-    head = _TERMINFO.pack(0, total, df, minlen, maxlen, maxweight, ids[0], ids[-1])
-    return head + pack_long(base + start) + pack_int(len(out) - start)
-
-
-def _add_terms(tindex: OrderedHashWriter, entries: list[tuple[bytes, bytes]]) -> None:
-    """``tindex.add(key, value)`` for each entry (keys increasing), with one file write in all.
-
-    Mirrors ``HashWriter.add`` + ``OrderedHashWriter.add`` of whoosh-reloaded 2.7.5 (the version is
-    pinned): record = lengths, key, value; remember each record's position in the ordered index and
-    in the hash bucket of its key. Calling ``add`` per term costs two ``tell()`` and three writes each.
-    """
-    if not entries:
-        return
-    if entries[0][0] <= tindex.lastkey:
-        raise ValueError("term keys must increase")
-    dbfile = tindex.dbfile
-    base = dbfile.tell()
-    buf = bytearray()
-    hashfn = tindex.hashfn
-    buckets = tindex.buckets
-    index_append = tindex.index.append
-    pack_lengths = _RECORD_LENGTHS.pack
-    for key, value in entries:
-        pos = base + len(buf)
-        index_append(pos)
-        h = hashfn(key)
-        buckets[h & 255].append((h, pos))
-        buf += pack_lengths(len(key), len(value))
-        buf += key
-        buf += value
-    dbfile.write(bytes(buf))
-    tindex.lastkey = entries[-1][0]
 
 
 class _FrequencyPostings:
@@ -238,8 +111,9 @@ class _Postings:
 class SegmentBuilder:
     """Collects documents in memory, then writes them as one new segment of ``storage``.
 
-    Usage: ``add(fields)`` per document (the same keyword dictionary ``add_document`` takes, text
-    fields as :class:`~search.schema.PreAnalyzed`), then ``finish()``, which writes the files and
+    Usage: ``add(fields, stored)`` per document (the same keyword dictionary ``add_document`` takes,
+    text fields as :class:`~search.schema.TermPositionsValue` or :class:`~search.schema.PreAnalyzed`,
+    and the text to store for those), then ``finish()``, which writes the files and
     returns the segment to list in the index's table of contents. Document numbers are local to
     the segment, starting at 0, in the order of ``add``.
     """
@@ -256,13 +130,16 @@ class SegmentBuilder:
         self._frequencies: dict[str, _FrequencyPostings] = {}
         self._lengths: dict[str, list[int]] = {}
 
-    def add(self, fields: Mapping[str, Any]) -> int:
-        """Add one document; returns its document number in this segment."""
+    def add(self, fields: Mapping[str, Any], stored: Mapping[str, Any] | None = None) -> int:
+        """Add one document: ``fields`` by schema name, ``stored`` the value to store for a field
+        whose indexed value is pre-analyzed (``title``, ``body``). Returns its document number in
+        this segment."""
+        stored_values = stored or {}
         docnum = self.docnum
         perdoc = self.perdoc
         schema = self.schema
         perdoc.start_doc(docnum)
-        for name in sorted(k for k in fields if not k.startswith("_")):
+        for name in sorted(fields):
             value = fields[name]
             if value is None:
                 continue
@@ -281,11 +158,11 @@ class SegmentBuilder:
                     lengths = self._lengths[name] = []
                 lengths.extend([0] * (docnum + 1 - len(lengths)))
                 lengths[docnum] = length
-            stored = fields.get("_stored_" + name, value)
-            perdoc.add_field(name, field, stored if field.stored else None, length)
+            kept = stored_values.get(name, value)
+            perdoc.add_field(name, field, kept if field.stored else None, length)
             column = field.column_type
-            if column and stored is not None:
-                perdoc.add_column_value(name, column, field.to_column_value(stored))
+            if column and kept is not None:
+                perdoc.add_column_value(name, column, field.to_column_value(kept))
         perdoc.finish_doc()
         self.docnum += 1
         return docnum
@@ -339,7 +216,7 @@ class SegmentBuilder:
             flat = self._frequencies.get(name)
             postings = _frequency_lists(field, flat) if flat is not None else _term_lists(self._terms[name])
             for tbytes, ids, weights, values in postings:
-                entry = _write_term(
+                entry = write_term(
                     out,
                     base,
                     ids,
@@ -354,7 +231,7 @@ class SegmentBuilder:
                     base += len(out)
                     out.clear()
             postfile.write(bytes(out))
-            _add_terms(writer._tindex, entries)
+            add_terms(writer._tindex, entries)
             writer.finish_field()
         writer.close()
         self._terms.clear()

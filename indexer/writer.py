@@ -5,7 +5,7 @@ Stages of :func:`index_paths`::
     read_paths (this process)  →  content hash, skip unchanged (this process)
         →  build_announcement + postings (worker processes, :func:`prepare`)
         →  one Whoosh writer (this process: no analysis, postings arrive pre-computed)
-        →  the generation's substring index (:func:`search.textindex.write_for_index`)
+        →  the generation's substring index (:func:`indexer.textindex_build.write_for_index`)
 
 Incremental runs (the default) commit into the live generation: a document whose id and content hash
 are already in the index is skipped before any analysis, a changed one is replaced, a new one added.
@@ -35,14 +35,14 @@ from whoosh.reading import TermNotFound
 from whoosh.writing import MERGE_SMALL
 
 from search.analysis import document_terms
-from search.schema import TermPositionsValue, build_schema
+from search.schema import TermPositionsValue
 from search.store import IndexStore, utc_now
-from search.textindex import write_for_index
 
 from .extract import build_announcement, document_id
 from .model import Announcement, IngestError, RawDocument
 from .parallel import SegmentRun, Written, default_workers
 from .readers import read_paths
+from .textindex_build import write_for_index
 
 __all__ = ["IndexReport", "IndexProgress", "PreparedDocument", "index_paths", "prepare", "content_hash"]
 
@@ -99,13 +99,22 @@ class IndexReport:
 
 @dataclass
 class PreparedDocument:
-    """An announcement with its postings computed, ready for ``IndexWriter.add_document``."""
+    """An announcement with its postings computed: what a worker's analysis hands to the segment
+    builder (:meth:`indexer.segments.SegmentBuilder.add`).
+
+    ``fields`` holds the index fields only (schema names; ``title``/``body`` as their terms'
+    positions); ``stored`` the text stored for the fields whose indexed value is not the text itself
+    (``title``, ``body``); ``normalized`` the normalized ``title + "\n" + body``, the document's text
+    in the segment's substring index (:mod:`search.textindex`), not a field.
+    """
 
     id: str
     origin: str
     hash: str
     chars: int
     fields: dict[str, Any]
+    stored: dict[str, str]
+    normalized: str
 
 
 def content_hash(raw: RawDocument) -> str:
@@ -119,16 +128,6 @@ def content_hash(raw: RawDocument) -> str:
     if raw.id is None:
         data += [raw.origin, raw.line]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-_schema = None
-
-
-def _worker_schema() -> Any:
-    global _schema
-    if _schema is None:
-        _schema = build_schema()
-    return _schema
 
 
 def prepare(raw: RawDocument) -> PreparedDocument | IngestError:
@@ -152,9 +151,7 @@ def _prepared(ann: Announcement, digest: str) -> PreparedDocument:
     fields: dict[str, Any] = {
         "id": ann.id,
         "title": TermPositionsValue(terms.title),
-        "_stored_title": title,
         "body": TermPositionsValue(terms.body),
-        "_stored_body": body,
         "url": ann.url,
         "date": ann.date,
         "year": ann.date[:4] if ann.date else None,
@@ -168,9 +165,9 @@ def _prepared(ann: Announcement, digest: str) -> PreparedDocument:
         "origin": origin,
         "hash": digest,
         "indexed_at": None,  # set by the worker that writes the document
-        "_normalized": terms.normalized,  # for the segment's substring index (not a field)
     }
-    return PreparedDocument(ann.id, origin, digest, len(title) + len(body), fields)
+    stored = {"title": title, "body": body}
+    return PreparedDocument(ann.id, origin, digest, len(title) + len(body), fields, stored, terms.normalized)
 
 
 @dataclass

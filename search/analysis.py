@@ -25,7 +25,6 @@ from __future__ import annotations
 import functools
 import logging
 import math
-import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ import jieba
 from whoosh.analysis import Analyzer, Token, Tokenizer
 
 from .lexicon import JIEBA_TAGS, lexicon_fingerprint, lexicon_path, load_lexicon
-from .normalize import HAN_CLASS, normalize
+from .normalize import HAN_RE, RUN_RE, normalize
 
 __all__ = [
     "Word",
@@ -56,11 +55,6 @@ __all__ = [
     "on_lexicon_reload",
     "pos_tag",
 ]
-
-# A Han run, or a Latin/number run that may contain inner dots, dashes, slashes, colons, plus signs
-# (versions 3.6.3, ids PD1728, dates 2021-01-18, covid-19, c++).
-_RUN_RE = re.compile(f"([{HAN_CLASS}]+)|([0-9a-z]+(?:[._\\-/:][0-9a-z]+)*\\+*)")
-_HAN_ONLY_RE = re.compile(f"[{HAN_CLASS}]+")
 
 _init_lock = threading.Lock()
 _segmenter: jieba.Tokenizer | None = None
@@ -98,7 +92,7 @@ def segmenter() -> jieba.Tokenizer:
 def _lexicon_words(path: Path) -> dict[str, str]:
     """The lexicon's names jieba can hold (Han only) and their jieba tag."""
     return {
-        name: JIEBA_TAGS[kind] for name, kind in load_lexicon(path).words() if _HAN_ONLY_RE.fullmatch(name)
+        name: JIEBA_TAGS[kind] for name, kind in load_lexicon(path).words() if HAN_RE.fullmatch(name)
     }
 
 
@@ -231,7 +225,7 @@ def segment(text: str) -> Segmentation:
     cuts, new = _cuts, _new_tuple
     words: list[Word] = []
     append = words.append
-    for match in _RUN_RE.finditer(norm):
+    for match in RUN_RE.finditer(norm):  # the runs the query language reads too
         start = match.start()
         run = match.group(1)
         if run:

@@ -15,38 +15,68 @@ value is always listed (with count 0 when nothing has it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from .models import FACETS, FacetBucket, SearchRequest, parse_date_bound
+from .facetspec import FACETS, FacetSpec, facet_spec
+from .lexicon import Lexicon
+from .models import FacetBucket, SearchRequest, parse_date_bound
 from .normalize import normalize
+from .query import FieldFilter
 from .snapshot import DocSet, FacetColumn, Snapshot
 
-__all__ = ["selection_masks", "apply_selections", "compute_facets"]
+__all__ = ["value_indexes", "selection_masks", "filter_mask", "apply_selections", "compute_facets"]
 
 
-def _value_indexes(column: FacetColumn, wanted: tuple[str, ...]) -> set[int]:
-    positions = column.index
-    normalized = {value: i for i, value in enumerate(column.normalized)}
-    chosen = set()
-    for value in wanted:
-        index = positions.get(value)
-        if index is None:
-            index = normalized.get(normalize(value.strip()))
-        if index is not None:
-            chosen.add(index)
+def value_indexes(column: FacetColumn, spec: FacetSpec, values: Iterable[str], lexicon: Lexicon) -> set[int]:
+    """The indexes (into ``column.values``) of the stored values that the typed ``values`` select, by
+    the facet's rule (:mod:`search.facetspec`), the same for a URL parameter and for ``facet:value``
+    in the query text: a value as stored selects itself; otherwise ``label`` facets take the stored
+    values equal to it after normalization, else those containing it, and ``name`` facets those equal
+    to its normalized form or to its lexicon entry's canonical name."""
+    chosen: set[int] = set()
+    for raw in values:
+        value = raw.strip()
+        exact = column.index.get(value)
+        if exact is not None:
+            chosen.add(exact)
+            continue
+        if spec.rule == "exact" or not value:
+            continue
+        norm = normalize(value).strip()
+        wanted = {norm, lexicon.canonical_name(value)} if spec.rule == "name" else {norm}
+        found = {i for i, stored in enumerate(column.normalized) if stored in wanted}
+        if not found and spec.rule == "label":
+            found = {i for i, stored in enumerate(column.normalized) if norm in stored}
+        chosen |= found
     return chosen
 
 
-def selection_masks(snap: Snapshot, filters: Mapping[str, tuple[str, ...]]) -> dict[str, np.ndarray]:
-    """One mask per facet with a selection: the documents having any selected value."""
+def selection_masks(
+    snap: Snapshot, filters: Mapping[str, Iterable[str]], lexicon: Lexicon
+) -> dict[str, np.ndarray]:
+    """One mask per facet with a selection: the documents having any selected value (values of one
+    facet combine with OR; see :func:`value_indexes` for what a value selects)."""
     masks = {}
     for name, values in filters.items():
         if values:
             column = snap.facets[name]
-            masks[name] = column.value_mask(_value_indexes(column, values), snap.size)
+            chosen = value_indexes(column, facet_spec(name), values, lexicon)
+            masks[name] = column.value_mask(chosen, snap.size)
     return masks
+
+
+def filter_mask(snap: Snapshot, filters: Iterable[FieldFilter], lexicon: Lexicon) -> np.ndarray:
+    """The live documents passing the query text's ``facet:value`` filters: the same rule as the
+    request's selections (OR within a facet, AND across)."""
+    by_facet: dict[str, list[str]] = {}
+    for flt in filters:
+        by_facet.setdefault(flt.facet, []).append(flt.value)
+    mask = snap.live.copy()
+    for selected in selection_masks(snap, by_facet, lexicon).values():
+        mask &= selected
+    return mask
 
 
 def apply_selections(

@@ -1,6 +1,7 @@
 """The shared lexicon: society names, people, places and domain terms.
 
-One data file (``search/data/lexicon.tsv``, or the file named by ``HUIXUN_LEXICON``) feeds both
+One data file (``search/data/lexicon.tsv``, or the file named by the ``lexicon`` setting,
+``HUIXUN_LEXICON``, see :mod:`search.settings`) feeds both
 jieba (as user words, so the analyzer keeps ``中国自动化学会`` whole at index *and* query time) and
 entity extraction (canonical names and aliases), so segmentation and extraction cannot drift apart.
 
@@ -11,10 +12,10 @@ File format: ``type<TAB>canonical<TAB>alias|alias`` per line, ``#`` starts a com
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import settings
 from .normalize import normalize
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "load_lexicon",
     "lexicon_path",
     "lexicon_fingerprint",
+    "use_lexicon",
 ]
 
 DEFAULT_LEXICON_PATH = Path(__file__).parent / "data" / "lexicon.tsv"
@@ -60,10 +62,24 @@ class Lexicon:
         return sorted(self.types.items())
 
 
+#: The lexicon chosen for this process by :func:`use_lexicon` (``None``: the ``lexicon`` setting).
+_chosen: str | None = None
+
+
+def use_lexicon(path: str | Path | None) -> None:
+    """Make ``path`` this process's lexicon (``""``: the packaged one; ``None``: back to the ``lexicon``
+    setting). jieba's dictionary is one per process, so the choice is too: ``create_app`` makes it for
+    a ``lexicon`` given in its configuration; :func:`search.analysis.reload_lexicon` applies it to a
+    segmenter already loaded."""
+    global _chosen
+    _chosen = None if path is None else str(path)
+
+
 def lexicon_path() -> Path:
-    """The lexicon in use: ``HUIXUN_LEXICON`` when set, else the packaged file."""
-    env = os.environ.get("HUIXUN_LEXICON")
-    return Path(env) if env else DEFAULT_LEXICON_PATH
+    """The lexicon in use: the one chosen by :func:`use_lexicon`, else the ``lexicon`` setting
+    (``HUIXUN_LEXICON``), read through the settings table; empty means the packaged file."""
+    value = _chosen if _chosen is not None else settings.get("lexicon")
+    return Path(value) if value else DEFAULT_LEXICON_PATH
 
 
 def lexicon_fingerprint(path: Path | None = None) -> str:

@@ -3,8 +3,8 @@ back (:class:`SearchResponse`).
 
 The web page, the JSON endpoint and ``huixun search`` all build a :class:`SearchRequest` (with
 :meth:`SearchRequest.create`, which validates every parameter) and call
-:func:`search.service.run_search`. Every class here is a frozen dataclass; :meth:`SearchResponse.to_json`
-gives the JSON body of ``GET /api/v1/search`` (without the ``ok`` envelope key).
+:func:`search.service.run_search`. Every class here is a frozen dataclass; their JSON bodies are built in
+one place, :mod:`search.envelope`.
 
 Limits (documented in the README, "Search syntax"):
 
@@ -18,8 +18,9 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+
+from .facetspec import FACETS
 
 __all__ = [
     "QueryError",
@@ -38,8 +39,6 @@ __all__ = [
     "parse_date_bound",
 ]
 
-#: Facet names, in display order (the API's parameter names; see ``search.schema.FACET_FIELDS``).
-FACETS: tuple[str, ...] = ("source", "category", "year", "person", "org", "place")
 SORTS: tuple[str, ...] = ("relevance", "date_desc", "date_asc")
 MAX_QUERY_CHARS = 256
 MAX_PER_PAGE = 50
@@ -209,17 +208,6 @@ class SearchRequest:
             facet_more=more,
         )
 
-    def to_json(self) -> dict[str, Any]:
-        """The request as understood, for the ``query`` key of the API response."""
-        return {
-            "q": self.q,
-            "page": self.page,
-            "per_page": self.per_page,
-            "sort": self.sort,
-            "filters": {name: list(values) for name, values in self.filters.items()},
-            "date_from": self.date_from,
-            "date_to": self.date_to,
-        }
 
 
 @dataclass(frozen=True)
@@ -260,7 +248,8 @@ class SearchResponse:
     ``suggestion`` is a "did you mean" query (the results are never those of the suggestion).
     ``facets`` has one list of buckets per name in :data:`FACETS`, plus ``month`` (the months of the
     selected year) when exactly one year is selected; ``facet_values`` gives the number of distinct
-    values of each facet, so a caller can tell when a list was cut at ``facet_limit``.
+    values of each facet, so a caller can tell when a list was cut at ``facet_limit`` (the page's
+    "More (N)" link, ``huixun stats``; the API body leaves it out, see :mod:`search.envelope`).
     ``notes`` explains any part of the query that was read differently than typed.
     """
 
@@ -289,29 +278,6 @@ class SearchResponse:
         served = min(self.total, MAX_RESULT_WINDOW)
         return max(1, -(-served // self.per_page))
 
-    def to_json(self) -> dict[str, Any]:
-        """JSON-ready dict in the shape of ``GET /api/v1/search`` (the caller adds ``"ok": true``)."""
-        hits = []
-        for hit in self.hits:
-            item = asdict(hit)
-            for key in ("people", "orgs", "places"):
-                item[key] = list(item[key])
-            hits.append(item)
-        return {
-            "query": self.request.to_json(),
-            "total": self.total,
-            "page": self.page,
-            "per_page": self.per_page,
-            "took_ms": round(self.took_ms, 2),
-            "relaxed": self.relaxed,
-            "hits": hits,
-            "facets": {name: [asdict(b) for b in buckets] for name, buckets in self.facets.items()},
-            "facet_values": dict(self.facet_values),
-            "suggestion": self.suggestion,
-            "terms": list(self.terms),
-            "notes": list(self.notes),
-        }
-
 
 @dataclass(frozen=True)
 class Document:
@@ -330,8 +296,3 @@ class Document:
     places: tuple[str, ...]
     indexed_at: str | None
 
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in ("dates", "people", "orgs", "places"):
-            data[key] = list(data[key])
-        return data

@@ -23,22 +23,27 @@ import threading
 
 import opencc
 
-__all__ = ["normalize", "to_simplified", "is_han", "HAN_RE"]
+__all__ = ["normalize", "to_simplified", "is_han", "HAN_CLASS", "HAN_RE", "RUN_RE", "WIDTH_TABLE"]
 
 # CJK Unified Ideographs (+ Extension A and compatibility ideographs) and 〇, which is a numeral
 # in dates such as 二〇二一年.
 HAN_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_RE = re.compile(f"[{HAN_CLASS}]+")
+#: The runs of a normalized text that the analyzer and the query language read: a Han run (group 1),
+#: or a Latin/number run (group 2) that may contain inner dots, dashes, slashes, colons and end in plus
+#: signs (versions 3.6.3, ids PD1728, dates 2021-01-18, covid-19, c++).
+RUN_RE = re.compile(f"([{HAN_CLASS}]+)|([0-9a-z]+(?:[._\\-/:][0-9a-z]+)*\\+*)")
 
-_WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_WIDTH_TABLE[0x3000] = 0x20  # ideographic space
+#: Full-width ASCII → ASCII, ideographic space → space (``str.translate`` table).
+WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+WIDTH_TABLE[0x3000] = 0x20  # ideographic space
 # ``str.translate`` looks every character up in the table; translating only the runs of wide
 # characters (Chinese text is mostly Han with a full-width ，or ： here and there) is twice as fast.
 _WIDE_RE = re.compile("[\uff01-\uff5e\u3000]+")
 
 
 def _narrow(match: re.Match[str]) -> str:
-    return match.group().translate(_WIDTH_TABLE)
+    return match.group().translate(WIDTH_TABLE)
 
 _local = threading.local()
 # Chunks converted separately if a whole-text conversion ever changes the length.

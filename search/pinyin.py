@@ -28,8 +28,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from pypinyin import Style, lazy_pinyin
-from pypinyin.contrib.tone_convert import to_normal
-from pypinyin.pinyin_dict import pinyin_dict
 from whoosh.reading import IndexReader
 
 from .lexicon import Lexicon
@@ -37,6 +35,7 @@ from .normalize import HAN_RE, normalize
 from .query import ParsedQuery, Piece, TextTerm
 from .ranking import piece_mask
 from .snapshot import Snapshot
+from .syllables import QUERY_SYLLABLES
 
 __all__ = [
     "Candidate",
@@ -82,18 +81,10 @@ class PinyinMap:
     known: frozenset[str]
 
 
-@functools.cache
-def _syllables() -> frozenset[str]:
-    """Every toneless pinyin syllable pypinyin knows (``zhong``, ``lv`` …)."""
-    toned = {syllable for readings in set(pinyin_dict.values()) for syllable in readings.split(",")}
-    normal = (to_normal(syllable) for syllable in toned)
-    return frozenset(s for s in normal if s.isascii() and s.isalpha())
-
-
 def split_syllables(text: str) -> tuple[str, ...] | None:
     """``text`` (letters; spaces and apostrophes are boundaries) cut into pinyin syllables, fewest
     first, or ``None`` when it is not pinyin (``kechuangzhongguo`` → ``ke chuang zhong guo``)."""
-    syllables = _syllables()
+    syllables = QUERY_SYLLABLES
     result: list[str] = []
     for chunk in re.split(r"[\s']+", text.lower()):
         if not chunk:

@@ -27,8 +27,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from .analysis import segment
+from .facetspec import FACET_SPECS
 from .models import MAX_QUERY_CHARS, parse_date_bound
-from .normalize import HAN_CLASS, normalize
+from .normalize import RUN_RE, WIDTH_TABLE, normalize
 
 __all__ = [
     "TextTerm",
@@ -46,19 +47,10 @@ __all__ = [
     "raw_key",
 ]
 
-#: Field prefixes of the query language → facet names (``date`` is handled apart).
-FIELD_NAMES: dict[str, str] = {
-    "source": "source",
-    "category": "category",
-    "person": "person",
-    "org": "org",
-    "place": "place",
-    "year": "year",
-}
+#: Field prefixes of the query language → facet names (``date`` is handled apart), from the one table
+#: of facets (:mod:`search.facetspec`).
+FIELD_NAMES: dict[str, str] = {spec.query_name: spec.name for spec in FACET_SPECS}
 
-# Same runs as the analyzer (search.analysis): a Han run, or a Latin/number run with inner . _ - / :
-RUN_RE = re.compile(f"([{HAN_CLASS}]+)|([0-9a-z]+(?:[._\\-/:][0-9a-z]+)*\\+*)")
-_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _QUOTES = {"\u201c": '"', "\u201d": '"', "\u300c": '"', "\u300d": '"', "\u300e": '"', "\u300f": '"'}
 _TOKEN_RE = re.compile(r'"[^"]*"|[^\s"]+|"')
 #: A date written out in full: ``5月12日``, ``2021年5月12日``, ``2021年5月`` (normalized digits).
@@ -114,8 +106,8 @@ class ParsedQuery:
 class Piece:
     """One thing a document must contain for a term to match.
 
-    ``kind`` is ``han`` (``text`` must occur as a substring: the grams field) or ``latin`` (a word of
-    the word fields; ``edge`` says how a query cut from the middle of a text may touch a longer word:
+    ``kind`` is ``han`` (``text`` must occur as a substring: :mod:`search.textindex`) or ``latin`` (a
+    word of the word fields; ``edge`` says how a query cut from the middle of a text may touch a longer word:
     ``exact``, ``prefix`` (the piece ends the term), ``suffix`` (it starts the term) or ``contains``).
     ``words`` are the analyzer's words of a Han piece (whole-word matches score above fragments).
     """
@@ -167,7 +159,7 @@ def clean_query_text(text: str) -> str:
             out.append(" ")
         else:
             out.append(_QUOTES.get(char, char))
-    folded = "".join(out).translate(_WIDTH)
+    folded = "".join(out).translate(WIDTH_TABLE)
     return " ".join(folded.split())[:MAX_QUERY_CHARS].strip()
 
 
@@ -212,7 +204,7 @@ def parse_query(text: str | None) -> ParsedQuery:
                     date_from, date_to = bounds
                     pending_or = False
                     continue
-            elif name == "year" and not _YEAR_RE.match(value):
+            elif FIELD_NAMES.get(name) == "year" and not _YEAR_RE.match(value):
                 notes.append(f"year:{value} is not a year, searched as text")
             elif value:
                 filters.append(FieldFilter(FIELD_NAMES[name], value))

@@ -1,15 +1,18 @@
 """Matching and ranking a :class:`~search.query.ParsedQuery` over a :class:`~search.snapshot.Snapshot`.
 
 Matching (which documents): every term is planned into pieces (:func:`search.query.plan_term`); a Han
-piece matches where it occurs as a substring — a phrase of its bigrams in the ``grams`` field, checked
-on positions — so any substring of a document finds it, whatever jieba made of the document; a Latin
+piece matches where it occurs as a substring — found through the generation's bigram index of the
+normalized texts (:mod:`search.textindex`) and checked on those texts — so any substring of a document
+finds it, whatever jieba made of the document; a Latin
 piece matches a word of ``title``/``body`` (or, cut at an edge of the query, a word containing it).
 Terms combine with AND (OR inside a group), excluded terms subtract.
 
 Ranking (in what order), all on whole numpy arrays:
 
-* BM25F on the word fields for each piece's words: a title match counts :data:`TITLE_WEIGHT` times a
-  body match (whole-word matches);
+* BM25F on the word fields for each piece's words (whole-word matches), with the title boost
+  :data:`search.schema.TITLE_BOOST`, declared once on the title field: the index stores title term
+  frequencies times the boost (Whoosh's field boost) and a title's BM25 term counts the boost times a
+  body's;
 * a document where a piece occurs only inside longer words gets :data:`FRAGMENT_WEIGHT` × idf, below
   any whole-word match;
 * a term's whole Han run occurring contiguously (proximity) adds :data:`PHRASE_WEIGHT` × its idf;
@@ -27,20 +30,20 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh.reading import IndexReader
 
+from .facets import filter_mask
 from .lexicon import Lexicon
-from .normalize import normalize
-from .query import FieldFilter, ParsedQuery, Piece, TermPlan, plan_term, raw_key, title_key
+from .query import ParsedQuery, Piece, TermPlan, plan_term, raw_key, title_key
+from .schema import TITLE_BOOST
 from .snapshot import BM25_B, BM25_K1, Snapshot
 
 __all__ = ["Match", "match_query", "order", "title_key", "piece_mask", "date_mask"]
 
-TITLE_WEIGHT = 3.0
 FRAGMENT_WEIGHT = 0.25
 PHRASE_WEIGHT = 1.0
 TITLE_CONTAINS_BONUS = 4.0
@@ -93,7 +96,7 @@ Scorer = Callable[[_Candidates], np.ndarray]
 
 
 def _bm25(snap: Snapshot, reader: IndexReader, word: str, scores: np.ndarray, cands: _Candidates) -> None:
-    for field, weight in (("title", TITLE_WEIGHT), ("body", 1.0)):
+    for field, weight in (("title", TITLE_BOOST), ("body", 1.0)):
         post, df = snap.postings_among(reader, field, word, cands.docs, cands.mask)
         if not df:
             continue
@@ -284,29 +287,6 @@ def _group_scorer(parts: list[tuple[np.ndarray, Scorer]]) -> Scorer:
     return score
 
 
-def _filter_mask(snap: Snapshot, lexicon: Lexicon, filters: Iterable[FieldFilter]) -> np.ndarray:
-    """Documents passing the query's ``field:value`` filters (OR within a facet, AND across)."""
-    by_facet: dict[str, list[str]] = {}
-    for flt in filters:
-        by_facet.setdefault(flt.facet, []).append(flt.value)
-    mask = snap.live.copy()
-    for facet, wanted in by_facet.items():
-        column = snap.facets[facet]
-        chosen: set[int] = set()
-        for value in wanted:
-            norm = normalize(value).strip()
-            if facet in ("person", "org", "place"):
-                norm = lexicon.canonical_name(value)
-                chosen |= {i for i, v in enumerate(column.normalized) if v == norm}
-            elif facet == "year":
-                chosen |= {i for i, v in enumerate(column.values) if v == value}
-            else:  # source / category: the name as typed may be part of the stored label
-                exact = {i for i, v in enumerate(column.normalized) if v == norm}
-                chosen |= exact or {i for i, v in enumerate(column.normalized) if norm and norm in v}
-        mask &= column.value_mask(chosen, snap.size)
-    return mask
-
-
 def date_mask(snap: Snapshot, date_from: str | None, date_to: str | None) -> np.ndarray | None:
     """Documents dated within the inclusive bounds (``None`` when there are no bounds)."""
     if not date_from and not date_to:
@@ -327,7 +307,7 @@ def match_query(
     needed: only when nothing passes both the terms and ``restrict``; scores are computed only for
     the matches passing it."""
     notes: list[str] = []
-    base = snap.live & _filter_mask(snap, lexicon, parsed.filters)
+    base = filter_mask(snap, parsed.filters, lexicon)
     dates = date_mask(snap, parsed.date_from, parsed.date_to)
     if dates is not None:
         base &= dates

@@ -40,7 +40,6 @@ a schema that wants ``phrase=True`` can have it.
 from __future__ import annotations
 
 import functools
-import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -48,7 +47,8 @@ from whoosh import fields, formats
 from whoosh.fields import Schema
 from whoosh.system import pack_uint
 
-from .analysis import _TermTokenizer, word_analyzer
+from .analysis import word_analyzer
+from .facetspec import FACET_SPECS
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -58,23 +58,14 @@ __all__ = [
     "FACET_FIELDS",
     "ENTITY_FIELDS",
     "AnalyzedText",
-    "pre_analyze",
-    "encode_terms",
     "encode_postings",
     "frequency_values",
 ]
 
 SCHEMA_VERSION = 3
 
-#: Facet name (as the API calls it) → index field.
-FACET_FIELDS: dict[str, str] = {
-    "source": "source",
-    "category": "category",
-    "year": "year",
-    "person": "people",
-    "org": "orgs",
-    "place": "places",
-}
+#: Facet name (as the API calls it) → index field (from the one table, :mod:`search.facetspec`).
+FACET_FIELDS: dict[str, str] = {spec.name: spec.field for spec in FACET_SPECS}
 ENTITY_FIELDS = ("people", "orgs", "places")
 
 TITLE_BOOST = 3.0
@@ -93,65 +84,20 @@ class PreAnalyzed:
         self.items = list(items)
 
 
-def pre_analyze(field: fields.FieldType, text: str) -> PreAnalyzed:
-    """The postings ``field.index(text)`` would produce, computed fast for huixun's text fields.
-
-    For a field with the ``Frequency`` or ``Positions`` format and one of huixun's tokenizers this
-    skips Whoosh's per-token ``Token`` objects and generic ``word_values`` loop (about half of the
-    analysis time) and builds the same ``(term bytes, frequency, weight, encoded value)`` tuples
-    directly; the tests check the two agree exactly. Any other field goes through ``field.index``.
-    """
-    analyzer = field.analyzer
-    if type(field.format) not in _FAST_FORMATS or not isinstance(analyzer, _TermTokenizer):
-        return PreAnalyzed(field.index(text))
-    return encode_terms(field, analyzer.terms(text))
-
-
-def encode_terms(field: fields.FieldType, terms: Iterable[tuple[str, int, int, int]]) -> PreAnalyzed:
-    """Encode a ``(term, position, startchar, endchar)`` stream as the postings of ``field`` (see
-    :func:`pre_analyze`)."""
-    positions: dict[str, list[int]] = {}
-    get = positions.get
-    for term, pos, _start, _end in terms:
-        plist = get(term)
-        if plist is None:
-            positions[term] = [pos]
-        else:
-            plist.append(pos)
-    return encode_postings(field, positions)
-
-
 def encode_postings(field: fields.FieldType, positions: dict[str, list[int]]) -> PreAnalyzed:
     """Encode ``term → [positions]`` (e.g. from :func:`search.analysis.document_terms`) as the
-    postings ``field.index`` would give: ``(term bytes, frequency, weight, value)``, where the value
-    is ``Frequency.encode`` (the count) or ``Positions.encode`` (the count and the positions) by the
-    field's format.
+    postings ``field.index`` would give for huixun's ``Frequency`` word fields: ``(term bytes,
+    frequency, weight, value)``, the value being ``Frequency.encode`` (the count). Raises
+    ``ValueError`` for a field of another format (positions are not indexed; see the module docstring).
     """
     fmt = field.format
-    weights = _weights(fmt.field_boost)
-    if type(fmt) is formats.Frequency:
-        counts = [len(plist) for plist in positions.values()]
-        term_weights, values = frequency_values(counts, fmt.field_boost)
-        return PreAnalyzed(
-            list(zip([t.encode("utf-8") for t in positions], counts, term_weights, values, strict=True))
-        )
-    single = _single_position
-    items = []
-    for term, plist in positions.items():
-        n = len(plist)
-        if n == 1:  # most terms of a document occur once
-            value = single.get(plist[0]) or _cache_single(plist[0])
-        else:
-            # Positions.encode: the count, then the pickled list of position deltas.
-            base = 0
-            deltas = []
-            for p in plist:
-                deltas.append(p - base)
-                base = p
-            value = pack_uint(n) + pickle.dumps(deltas, 2)
-        weight = weights[n] if n < len(weights) else float(n * fmt.field_boost)
-        items.append((term.encode("utf-8"), n, weight, value))
-    return PreAnalyzed(items)
+    if type(fmt) is not formats.Frequency:
+        raise ValueError(f"encode_postings: {type(fmt).__name__} fields are not encoded here")
+    counts = [len(plist) for plist in positions.values()]
+    term_weights, values = frequency_values(counts, fmt.field_boost)
+    return PreAnalyzed(
+        list(zip([t.encode("utf-8") for t in positions], counts, term_weights, values, strict=True))
+    )
 
 
 def frequency_values(counts: Sequence[int], boost: float) -> tuple[list[float], list[bytes]]:
@@ -164,20 +110,8 @@ def frequency_values(counts: Sequence[int], boost: float) -> tuple[list[float], 
     return [float(n * boost) for n in counts], [pack_uint(n) for n in counts]
 
 
-_FAST_FORMATS = (formats.Frequency, formats.Positions)
 # ``Frequency.encode`` of the common counts, shared like the weights below.
 _packed_counts = tuple(pack_uint(n) for n in range(64))
-
-# Encoded values of single-position postings, shared: pickling ``[p]`` again for every posting costs
-# more than the lookup, and one shared bytes object per position saves memory in the segment builder.
-_single_position: dict[int, bytes] = {}
-
-
-def _cache_single(pos: int) -> bytes:
-    value = pack_uint(1) + pickle.dumps([pos], 2)
-    if pos < 1 << 17:
-        _single_position[pos] = value
-    return value
 
 
 @functools.cache

@@ -97,7 +97,7 @@ def run_search(source: SearchSource, request: SearchRequest) -> SearchResponse:
         snap = snapshot_for(reader)
         lexicon = _lexicon()
         parsed = expand_pinyin(snap, reader, lexicon, parse_query(request.q))  # py: terms → Hanzi
-        masks = selection_masks(snap, request.filters)
+        masks = selection_masks(snap, request.filters, lexicon)
         dates = date_mask(snap, request.date_from, request.date_to)
         restrict = apply_selections(snap.live if dates is None else dates, masks)
         match = match_query(snap, reader, parsed, lexicon, restrict=restrict)

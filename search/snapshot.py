@@ -13,24 +13,19 @@ A :class:`Snapshot` never holds a reader: every method that reads postings takes
 from __future__ import annotations
 
 import bisect
-import io
 import math
-import pickle
-import struct
 import threading
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo, W3TermsReader
-from whoosh.filedb.filetables import OrderedHashReader
-from whoosh.filedb.structfile import BufferFile
+from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermInfo
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import IndexReader, SegmentReader, TermNotFound
+from whoosh.reading import IndexReader, TermNotFound
 
+from .codec import block_table, mapped_postings, read_block, term_keys
 from .normalize import normalize
 from .query import raw_key, title_key_of_normalized
 from .schema import FACET_FIELDS
@@ -225,14 +220,14 @@ class Snapshot:
         # the others' blocks are read from where their term entry says.
         by_value: dict[str, list[int]] = {}
         for leaf, offset in reader.leaf_readers():
-            postfile = getattr(getattr(leaf, "_terms", None), "_postfile", None)
+            buf = mapped_postings(leaf)
             for term, info in leaf.iter_field(field):
                 text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
                 if isinstance(info, W3TermInfo) and info.is_inlined():
                     ids = list(info.inlined_postings()[0])
-                elif isinstance(info, W3TermInfo) and isinstance(postfile, BufferFile):
-                    blocks, df = _block_table(postfile._buf, info.extent()[0])
-                    ids = _TermPart(offset, 0, df, buf=postfile._buf, blocks=blocks).decode()[0].tolist()
+                elif isinstance(info, W3TermInfo) and buf is not None:
+                    blocks, df = block_table(buf, info.extent()[0])
+                    ids = _TermPart(offset, 0, df, buf=buf, blocks=blocks).decode()[0].tolist()
                 else:  # pragma: no cover - other codecs
                     ids = []
                     _read_matcher(leaf.postings(field, text), ids, [])
@@ -338,18 +333,6 @@ class Snapshot:
             if len(cache) > POSTINGS_CACHE:
                 cache.popitem(last=False)
 
-    def expand(self, reader: IndexReader, field: str, prefix: str) -> list[str]:
-        """Terms of ``field`` starting with ``prefix`` (cached)."""
-        key = ("expand", field, prefix)
-        cached = self.derived(key)
-        if cached is not None:
-            return list(cached)
-        terms = []
-        for term in reader.expand_prefix(field, prefix):
-            terms.append(term.decode("utf-8") if isinstance(term, bytes) else str(term))
-        self.remember(key, tuple(terms))
-        return terms
-
     def latin_vocabulary(self, reader: IndexReader) -> tuple[str, ...]:
         """Every term of the word fields starting with ``0-9a-z``, sorted (built on first use)."""
         if self._latin_vocab is None:
@@ -384,11 +367,6 @@ class Snapshot:
         return math.log(self.doc_count / (df + 1)) + 1.0
 
 
-_BLOCK_LENGTH = struct.Struct("!i")
-#: Bytes a block's pickled info tuple takes at most (six numbers; the data follows it).
-_INFO_MAX = 64
-#: A record of Whoosh's term table (whoosh.filedb.filetables): key length, value length, key, value.
-_RECORD_LENGTHS = struct.Struct("!ii")
 _LATIN_FIRST = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -398,12 +376,8 @@ def _latin_terms(leaf: IndexReader, field: str) -> list[str]:
     They sort before every Han term (term tables are in UTF-8 byte order), so they are one run of
     the segment's term table, read record by record from the mapping instead of through Whoosh's
     per-term generators (a fifth of the time)."""
-    terms = getattr(leaf, "_terms", None)
-    table = getattr(terms, "_tindex", None)
-    dbfile = getattr(table, "dbfile", None)
-    if not (isinstance(terms, W3TermsReader) and isinstance(table, OrderedHashReader)) or not isinstance(
-        dbfile, BufferFile
-    ):  # pragma: no cover - other codecs
+    keys = term_keys(leaf, field, b"0", b"z\xff")
+    if keys is None:  # pragma: no cover - other codecs
         found: list[str] = []
         for first in _LATIN_FIRST:
             found.extend(
@@ -411,24 +385,7 @@ def _latin_terms(leaf: IndexReader, field: str) -> list[str]:
                 for t in leaf.expand_prefix(field, first)
             )
         return found
-    prefix = terms._keycoder(field, b"")
-    if prefix[:2] == b"\xff\xff":  # the field is not in this segment
-        return []
-    low, high = prefix + b"0", prefix + b"z\xff"
-    buf, end = dbfile._buf, table.endofdata
-    pos = table.closest_key_pos(low)
-    unpack, head, skip = _RECORD_LENGTHS.unpack_from, _RECORD_LENGTHS.size, len(prefix)
-    found = []
-    while pos is not None and pos < end:
-        key_length, value_length = unpack(buf, pos)
-        key = bytes(buf[pos + head : pos + head + key_length])
-        if key > high:
-            break
-        lead = key[skip : skip + 1]
-        if b"0" <= lead <= b"9" or b"a" <= lead <= b"z":
-            found.append(key[skip:].decode("utf-8"))
-        pos += head + key_length + value_length
-    return found
+    return [key.decode("utf-8") for key in keys if b"0" <= key[:1] <= b"9" or b"a" <= key[:1] <= b"z"]
 
 
 @dataclass(frozen=True)
@@ -467,8 +424,7 @@ class _TermPart:
                 if first == len(targets) or targets[first] > maxid:
                     complete = False
                     continue
-            data = buf[start:end]
-            block_ids, block_weights, _values = pickle.loads(zlib.decompress(data) if compression else data)
+            block_ids, block_weights = read_block(buf, start, end, compression)
             starts.append(len(deltas))
             deltas.extend(block_ids)
             count = len(block_ids)
@@ -492,50 +448,20 @@ def _term_part(leaf: IndexReader, offset: int, field: str, tbytes: bytes) -> _Te
     """The :class:`_TermPart` of ``field:tbytes`` in one segment (deleted documents included: the
     live mask removes them), None when the segment lacks the term."""
     size = leaf.doc_count_all()
-    terms = getattr(leaf, "_terms", None)
-    postfile = getattr(terms, "_postfile", None)
-    if not (isinstance(leaf, SegmentReader) and isinstance(terms, W3TermsReader)) or not isinstance(
-        postfile, BufferFile
-    ):  # pragma: no cover - other codecs, an unmapped postings file
+    buf = mapped_postings(leaf)
+    if buf is None:  # pragma: no cover - other codecs, an unmapped postings file
         found = _read_generic(leaf, field, tbytes)
         return None if found is None else _TermPart(offset, size, int(found[0].size), inline=found)
     try:
-        info = terms.term_info(field, tbytes)
+        info = leaf.term_info(field, tbytes)
     except TermNotFound:
         return None
     if info.is_inlined():
         inl_ids, inl_weights, _values = info.inlined_postings()
         ids = np.asarray(inl_ids, dtype=np.int32)
         return _TermPart(offset, size, int(ids.size), inline=(ids, np.asarray(inl_weights, dtype=np.float32)))
-    buf = postfile._buf
-    blocks, df = _block_table(buf, info.extent()[0])
+    blocks, df = block_table(buf, info.extent()[0])
     return _TermPart(offset, size, df, buf=buf, blocks=blocks)
-
-
-def _block_table(buf: Any, offset: int) -> tuple[tuple[tuple[int, int, int, int], ...], int]:
-    """The blocks of the Whoosh 3 posting list at ``offset`` of the mapped postings file ``buf``
-    (``(data start, data end, compression, max id)`` each) and its number of postings.
-
-    The layout ``W3LeafMatcher`` reads (whoosh/codec/whoosh3.py): a magic tag, then blocks of
-    ``int32 length`` (negative for the last block), a pickled info tuple ``(count, max id, max
-    weight, compression, min length, max length)`` and the block's data."""
-    if bytes(buf[offset : offset + 4]) != WHOOSH3_HEADER_MAGIC:
-        raise ValueError(f"not a Whoosh 3 posting list at offset {offset}")
-    pos = offset + 4
-    blocks = []
-    total = 0
-    unpack_length = _BLOCK_LENGTH.unpack_from
-    while True:
-        (length,) = unpack_length(buf, pos)
-        pos += 4
-        end = pos + abs(length)
-        stream = io.BytesIO(buf[pos : min(end, pos + _INFO_MAX)])
-        count, maxid, _maxweight, compression, _minlen, _maxlen = pickle.load(stream)
-        total += count
-        blocks.append((pos + stream.tell(), end, compression, maxid))
-        if length < 0:
-            return tuple(blocks), total
-        pos = end
 
 
 def _read_generic(leaf: IndexReader, field: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray] | None:

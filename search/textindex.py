@@ -15,16 +15,14 @@ Contract of :meth:`TextIndex.docs_with`: the sorted docnums whose grams text con
 characters (normalized). Deleted documents may be included (the caller's live mask removes them).
 
 **Persistence.** Building the index from the stored fields takes seconds (reading, OpenCC, sorting),
-so the indexer writes it after every commit (:func:`write_for_index`) into the generation directory,
-as ``textindex-<TOC generation>/`` (``.npy`` arrays and the text blob), atomically (a temporary
-directory, then ``os.replace``). :meth:`TextIndex.for_reader` maps those files read-only (near-instant,
-and every worker process shares the pages) when their fingerprint — the segments, their document
-counts and deletions, on which docnums depend — equals what the reader sees; otherwise it builds the
-index in memory as before. Indexer workers leave the normalized texts of each segment they write in
-``<segment id>.ntx.npz`` (:func:`save_segment_texts`), and an incremental commit finds the texts of the
-segments it kept in the previous persisted index, so the commit-time build reads neither stored fields
-nor OpenCC for them (only segments Whoosh merged are read); the workers' files are deleted once the
-index holds their texts.
+so the indexer writes it after every commit (:func:`indexer.textindex_build.write_for_index`, the build
+pipeline, on the indexer's side) into the generation directory, as ``textindex-<TOC generation>/``
+(``.npy`` arrays and the text blob; this module writes and reads that layout: :meth:`TextIndex.save`,
+:meth:`TextIndex.load`, :func:`persisted_texts`), atomically (a temporary directory, then
+``os.replace``). :meth:`TextIndex.for_reader` maps those files read-only (near-instant, and every worker
+process shares the pages) when their fingerprint — the segments, their document counts and deletions,
+on which docnums depend — equals what the reader sees; otherwise it builds the index in memory as
+before.
 
 Only Basic Multilingual Plane ideographs are Han here (``search.normalize.HAN_CLASS``), so a
 character code fits in 16 bits and a bigram code in 32.
@@ -35,30 +33,28 @@ from __future__ import annotations
 import json
 import mmap
 import os
-import re
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh.filedb.filestore import FileStorage, OverlayStorage
-from whoosh.index import Index
 from whoosh.reading import IndexReader
 
 from .analysis import grams_text
-from .normalize import _WIDTH_TABLE, HAN_CLASS, normalize, to_simplified
+from .normalize import HAN_CLASS, normalize
 
 __all__ = [
     "TextIndex",
     "Texts",
-    "fast_normalize",
+    "Fingerprint",
     "fingerprint",
     "index_folder",
-    "save_segment_texts",
-    "write_for_index",
+    "persisted_index",
+    "persisted_texts",
+    "bigram_arrays",
+    "stored_grams_texts",
     "PREFIX",
-    "SEGMENT_TEXTS",
 ]
 
 #: Documents per chunk while building (bounds the temporary arrays to a few tens of MB).
@@ -66,8 +62,6 @@ _CHUNK_DOCS = 2000
 _SEPARATOR = "\x00"
 #: Name prefix of a persisted text index in a generation directory (``textindex-<TOC generation>``).
 PREFIX = "textindex-"
-#: Suffix of the per-segment texts an indexer worker leaves beside its segment.
-SEGMENT_TEXTS = ".ntx.npz"
 #: Bumped when the files' layout changes: an index of another format is rebuilt in memory.
 FORMAT = 1
 _ARRAYS = ("keys", "starts", "docs", "offsets")
@@ -101,19 +95,6 @@ def _is_han(codes: np.ndarray) -> np.ndarray:
     return mask
 
 
-def fast_normalize(text: str) -> str:
-    """Exactly :func:`normalize` of ``text``, cheaper on long texts: the full-width table (a slow
-    ``str.translate`` over every character) is applied only when a full-width character is present."""
-    out = to_simplified(text)
-    if _WIDE_RE.search(out):
-        out = out.translate(_WIDTH_TABLE)
-    lowered = out.lower()
-    return lowered if len(lowered) == len(out) else normalize(text)
-
-
-_WIDE_RE = re.compile("[\\uff01-\\uff5e\\u3000]")
-
-
 class Texts(Sequence[str]):
     """The normalized texts of a generation as one UTF-8 blob (bytes, or a read-only file mapping)
     and ``offsets`` (``len + 1`` byte offsets): ``texts[docnum]`` decodes one text."""
@@ -144,10 +125,6 @@ class Texts(Sequence[str]):
         start, end = int(self.offsets[docnum]), int(self.offsets[docnum + 1])
         newline = self.blob.find(b"\n", start, end)
         return bytes(self.blob[start : end if newline < 0 else newline]).decode("utf-8")
-
-    def contains(self, docnum: int, needle: bytes) -> bool:
-        """Whether the text of ``docnum`` contains the UTF-8 bytes ``needle`` (no decoding)."""
-        return self.blob.find(needle, int(self.offsets[docnum]), int(self.offsets[docnum + 1])) >= 0
 
     def containing(self, docnums: np.ndarray, needle: bytes) -> np.ndarray:
         """The docnums (int32, in the given order) of ``docnums`` whose text contains ``needle``."""
@@ -182,7 +159,7 @@ class TextIndex:
     @classmethod
     def from_reader(cls, reader: IndexReader) -> TextIndex:
         """Read every stored title and body of ``reader`` (deleted documents get an empty text)."""
-        return cls([fast_normalize(text) for text in _stored_texts(reader)])
+        return cls([normalize(text) for text in _stored_texts(reader)])
 
     @classmethod
     def for_reader(cls, reader: IndexReader) -> TextIndex:
@@ -346,11 +323,23 @@ def _map_blob(path: Path) -> bytes | mmap.mmap:
         return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+def persisted_texts(path: Path) -> tuple[Fingerprint, Texts] | None:
+    """The fingerprint and the texts of the persisted index in the directory ``path`` (mapped
+    read-only), without its bigram arrays; None when it is missing, unreadable or of another format."""
+    try:
+        meta = json.loads((path / _META).read_text(encoding="utf-8"))
+        prints = _as_fingerprint(meta.get("fingerprint")) if meta.get("format") == FORMAT else None
+        texts = Texts(_map_blob(path / _BLOB), _map_array(path / "offsets.npy"))
+    except (OSError, ValueError, TypeError):
+        return None
+    return None if prints is None else (prints, texts)
+
+
 def _stored_texts(reader: IndexReader) -> list[str]:
-    return _grams_texts(reader.doc_count_all(), reader.is_deleted, reader.stored_fields)
+    return stored_grams_texts(reader.doc_count_all(), reader.is_deleted, reader.stored_fields)
 
 
-def _grams_texts(
+def stored_grams_texts(
     count: int, is_deleted: Callable[[int], bool], stored_fields: Callable[[int], dict[str, Any]]
 ) -> list[str]:
     """The grams text of documents ``0 .. count-1`` from their stored fields ("" for deleted ones)."""
@@ -364,230 +353,24 @@ def _grams_texts(
     return texts
 
 
-def save_segment_texts(folder: str, segment_id: str, texts: Sequence[str]) -> None:
-    """Leave the normalized grams texts of a segment's documents (in docnum order) beside it."""
-    blob = Texts.from_strings(texts)
-    path = Path(folder) / f"{segment_id}{SEGMENT_TEXTS}"
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        np.savez(fh, blob=np.frombuffer(blob.blob, dtype=np.uint8), offsets=blob.offsets)
-    os.replace(tmp, path)
-
-
-#: segment id → (texts of a persisted index, first docnum of the segment in it, its documents).
-_Previous = dict[str, tuple[Texts, int, int]]
-
-
-def _previous_texts(folder: Path, keep: str) -> _Previous:
-    """The segments of the newest other persisted index of ``folder`` (the generation before an
-    incremental commit), so that segments the commit kept are not read and normalized again."""
-    found: list[tuple[int, Path]] = []
-    for child in folder.glob(PREFIX + "*"):
-        suffix = child.name[len(PREFIX) :]
-        if child.name != keep and suffix.isdigit():
-            found.append((int(suffix), child))
-    for _gen, child in sorted(found, reverse=True):
-        try:
-            meta = json.loads((child / _META).read_text(encoding="utf-8"))
-            prints = _as_fingerprint(meta.get("fingerprint")) if meta.get("format") == FORMAT else None
-            texts = Texts(_map_blob(child / _BLOB), _map_array(child / "offsets.npy"))
-        except (OSError, ValueError, TypeError):
-            continue
-        if prints is None or sum(n for _s, n, _l in prints) != len(texts):
-            continue
-        out: _Previous = {}
-        base = 0
-        for segid, count, _live in prints:
-            out[segid] = (texts, base, count)
-            base += count
-        return out
-    return {}
-
-
-def _segment_texts(storage: FileStorage, segment: Any, previous: _Previous) -> list[str]:
-    """The normalized texts of one segment (deleted documents empty): from the previous persisted
-    index, else from the texts its indexer worker left, else from its stored fields."""
-    segid, count = segment.segment_id(), segment.doc_count_all()
-    texts: list[str] | None = None
-    if segid in previous and previous[segid][2] == count:
-        old, base, _count = previous[segid]
-        texts = [old[base + d] for d in range(count)]
-    else:
-        try:
-            with np.load(Path(storage.folder) / f"{segid}{SEGMENT_TEXTS}", allow_pickle=False) as data:
-                saved = Texts(data["blob"].tobytes(), data["offsets"])
-            if len(saved) == count:
-                texts = [saved[d] for d in range(count)]
-        except (OSError, ValueError, KeyError):
-            texts = None
-    if texts is None:  # a segment Whoosh merged, or one written before the texts were left
-        return [fast_normalize(t) for t in _segment_stored_texts(storage, segment)]
-    return [("" if segment.is_deleted(d) else t) for d, t in enumerate(texts)]
-
-
-def _segment_stored_texts(storage: FileStorage, segment: Any) -> list[str]:
-    # The stored fields only: a whole SegmentReader would also load the segment's term index
-    # (hundreds of MB for the benchmark corpus), as SegmentReader.__init__ opens files.
-    files = segment.open_compound_file(storage) if segment.is_compound() else None
-    store = OverlayStorage(files, storage) if files is not None else storage
-    perdoc = segment.codec().per_document_reader(store, segment)
-    try:
-        return _grams_texts(segment.doc_count_all(), segment.is_deleted, perdoc.stored_fields)
-    finally:
-        perdoc.close()
-        if files is not None:
-            files.close()
-
-
-def write_for_index(ix: Index) -> Path:
-    """Build and persist the text index of ``ix``'s latest generation (after a commit), then remove
-    the persisted indexes of older generations and the segments' texts left by the indexer workers
-    (the persisted index now holds them). Returns the directory written.
-
-    Works from the table of contents, without opening an index reader (which maps every segment's
-    term index: over 300 MB on the benchmark corpus).
-    """
-    storage = ix.storage
-    folder = Path(storage.folder)
-    gen = ix.latest_generation()
-    path = folder / f"{PREFIX}{gen}"
-    if not path.exists():
-        segments = ix._segments()
-        prints = [(s.segment_id(), s.doc_count_all(), s.doc_count()) for s in segments]
-        extended = _extended(storage, folder, path.name, segments)
-        if extended is not None:
-            extended.save(path, prints)
-            _remove_older(folder, keep=path.name)
-            for leftover in folder.glob("*" + SEGMENT_TEXTS):
-                leftover.unlink(missing_ok=True)
-            return path
-        previous = _previous_texts(folder, keep=path.name)
-        texts: list[str] = []
-        for segment in segments:
-            texts.extend(_segment_texts(storage, segment, previous))
-        del previous
-        TextIndex(texts).save(path, prints)
-    _remove_older(folder, keep=path.name)
-    for leftover in folder.glob("*" + SEGMENT_TEXTS):
-        leftover.unlink(missing_ok=True)
-    return path
-
-
-def _extended(storage: FileStorage, folder: Path, keep: str, segments: list[Any]) -> TextIndex | None:
-    """The new generation's index as the previous persisted one plus the documents after it, or None.
-
-    A commit that appends segments (``huixun worker``: one small segment per batch) keeps the docnums of
-    the segments before them (deletions do not renumber), so the previous index stays valid for those
-    documents: its arrays are cut after the last segment the commit kept in place and merged with the
-    bigrams of the new documents — work in proportion to the index's size in memory copies, not a
-    re-sort of every bigram (seconds on the benchmark corpus). Documents deleted since lose their text
-    and bigrams, so the result equals a full build. None when the commit kept no leading segment or
-    added more documents than it kept (a full build costs the same then).
-    """
-    found = _previous_index(folder, keep)
-    if found is None:
+def persisted_index(path: Path) -> tuple[Fingerprint, TextIndex] | None:
+    """The fingerprint and the whole persisted index in the directory ``path`` (mapped read-only);
+    None when it is missing, unreadable or of another format (the indexer extends it, see
+    :mod:`indexer.textindex_build`)."""
+    persisted = persisted_texts(path)
+    if persisted is None:
         return None
-    child, old_prints = found
-    same = 0
-    while (same < min(len(old_prints), len(segments)) and old_prints[same][0] == segments[same].segment_id()
-           and old_prints[same][1] == segments[same].doc_count_all()):
-        same += 1
-    kept = sum(count for _segid, count, _live in old_prints[:same])
-    added = sum(segment.doc_count_all() for segment in segments[same:])
-    if not kept or added > kept:
-        return None
+    prints, texts = persisted
     try:
-        keys, starts, docs, offsets = (_map_array(child / f"{name}.npy") for name in _ARRAYS)
-        blob = _map_blob(child / _BLOB)
+        keys, starts, docs = (_map_array(path / f"{name}.npy") for name in _ARRAYS[:3])
     except (OSError, ValueError):
         return None
-    previous = _previous_texts(folder, keep)
-    texts: list[str] = []
-    for segment in segments[same:]:
-        texts.extend(_segment_texts(storage, segment, previous))
-    new = Texts.from_strings(texts)
-    deleted: list[int] = []  # docnums of the kept segments deleted now (their text becomes empty)
-    base = 0
-    for segment in segments[:same]:
-        if segment.has_deletions():
-            deleted.extend(base + d for d in sorted(segment.deleted_docs()))
-        base += segment.doc_count_all()
-    lengths = np.diff(offsets[: kept + 1])
-    pieces, start = [], 0
-    for docnum in deleted:
-        pieces.append(blob[int(offsets[start]) : int(offsets[docnum])])
-        start = docnum + 1
-    pieces.append(blob[int(offsets[start]) : int(offsets[kept])])
-    lengths[deleted] = 0
-    all_offsets = np.concatenate(([0], np.cumsum(lengths), np.cumsum(lengths)[-1:] + new.offsets[1:]))
-    all_blob = b"".join(bytes(piece) for piece in pieces) + bytes(new.blob)
-    keep_docs = np.asarray(docs) < kept
-    if deleted:
-        keep_docs &= ~np.isin(docs, np.asarray(deleted, dtype=np.int32))
-    arrays = _merge_csr((keys, starts, docs), keep_docs, _build(texts, first_doc=kept))
-    return TextIndex(Texts(all_blob, all_offsets.astype(np.int64)), arrays)
+    return prints, TextIndex(texts, (keys, starts, docs), mapped=True)
 
 
-def _merge_csr(
-    old: tuple[np.ndarray, np.ndarray, np.ndarray],
-    keep: np.ndarray,
-    new: tuple[np.ndarray, np.ndarray, np.ndarray],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The entries of ``old`` that ``keep`` marks, plus ``new`` (whose docnums are all above the kept
-    ones): per key, the old docnums then the new ones, so every list stays sorted."""
-    keys_o, starts_o, docs_o = old
-    keys_n, starts_n, docs_n = new
-    if not keep.all():  # documents deleted, or trailing segments replaced (a merge): drop them
-        # Every list of a built index is non-empty, so reduceat's segments are exactly the lists.
-        kept_counts = np.add.reduceat(keep.astype(np.int64), starts_o[:-1])
-        docs_o = np.asarray(docs_o)[keep]
-        nonempty = kept_counts > 0
-        keys_o = np.asarray(keys_o)[nonempty]
-        starts_o = np.concatenate(([0], np.cumsum(kept_counts[nonempty]))).astype(np.int64)
-    keys_o = np.asarray(keys_o, dtype=np.uint32)
-    if not keys_n.size:  # no new bigram (a commit of deletions only): ``_build([])`` has starts [0, 0]
-        starts_n = np.zeros(1, dtype=np.int64)
-    # Keys only the new documents have, inserted in order (a search per new key: no sort of the old).
-    pos = np.searchsorted(keys_o, keys_n)
-    known = (pos < keys_o.size) & (keys_o[np.minimum(pos, max(keys_o.size - 1, 0))] == keys_n) \
-        if keys_o.size else np.zeros(keys_n.size, dtype=bool)
-    missing = keys_n[~known]
-    keys = np.insert(keys_o, np.searchsorted(keys_o, missing), missing).astype(np.uint32)
-    at_n = np.searchsorted(keys, keys_n)
-    count_o = np.insert(np.diff(starts_o), np.searchsorted(keys_o, missing), 0).astype(np.int64)
-    count_n = np.zeros(keys.size, dtype=np.int64)
-    count_n[at_n] = np.diff(starts_n)
-    starts = np.concatenate(([0], np.cumsum(count_o + count_n))).astype(np.int64)
-    # Each new docnum goes after its key's old docnums: one insertion pass over the old array.
-    old_end = np.cumsum(count_o)
-    where = np.repeat(old_end[at_n], np.diff(starts_n))
-    docs = np.insert(np.asarray(docs_o, dtype=np.int32), where, np.asarray(docs_n, dtype=np.int32))
-    return keys, starts, docs
-
-
-def _previous_index(folder: Path, keep: str) -> tuple[Path, Fingerprint] | None:
-    """The newest persisted index of ``folder`` other than ``keep`` that is complete, and its fingerprint."""
-    found: list[tuple[int, Path]] = []
-    for child in folder.glob(PREFIX + "*"):
-        suffix = child.name[len(PREFIX) :]
-        if child.name != keep and suffix.isdigit():
-            found.append((int(suffix), child))
-    for _gen, child in sorted(found, reverse=True):
-        try:
-            meta = json.loads((child / _META).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        prints = _as_fingerprint(meta.get("fingerprint")) if meta.get("format") == FORMAT else None
-        if prints is not None:
-            return child, prints
-    return None
-
-
-def _remove_older(folder: Path, keep: str) -> None:
-    # Searchers that mapped an older one keep their mapping (POSIX keeps unlinked files alive).
-    for child in folder.iterdir():
-        if child.name.startswith(PREFIX) and child.name != keep:
-            shutil.rmtree(child, ignore_errors=True)
+def bigram_arrays(texts: list[str], first_doc: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The CSR bigram index (``keys``, ``starts``, ``docs``) of ``texts``, numbered from ``first_doc``."""
+    return _build(texts, first_doc)
 
 
 def _build(texts: list[str], first_doc: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

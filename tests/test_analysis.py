@@ -18,7 +18,7 @@ from search.analysis import (
     word_terms,
 )
 from search.normalize import HAN_RE, normalize
-from search.schema import build_schema, encode_postings, pre_analyze
+from search.schema import build_schema, encode_postings
 
 from .conftest import FIXTURES
 
@@ -122,7 +122,6 @@ def test_indexer_fast_path_gives_exactly_the_tokenizers_postings(
         ):
             expected = sorted(schema[name].index(text))
             assert sorted(encode_postings(schema[name], positions).items) == expected, (name, title)
-            assert sorted(pre_analyze(schema[name], text).items) == expected
 
 
 def test_schema_survives_a_pickle_round_trip(sample_body: str) -> None:

@@ -73,6 +73,19 @@ def test_search_responses_validate(spec: dict, web_client, query: dict) -> None:
     validator_for(spec, "SearchResponse").validate(response.get_json())
 
 
+def test_every_example_is_built_by_the_envelope_and_validates(spec: dict) -> None:
+    examples = 0
+    for path in spec["paths"].values():
+        for operation in path.values():
+            for response in operation["responses"].values():
+                media = response.get("content", {}).get("application/json", {})
+                if "example" in media:
+                    name = media["schema"]["$ref"].rsplit("/", 1)[1]
+                    validator_for(spec, name).validate(media["example"])
+                    examples += 1
+    assert examples >= 5  # search, document, health, and the 400 of both API routes
+
+
 def test_document_and_health_responses_validate(spec: dict, web_client) -> None:
     hit = web_client.get("/api/v1/search", query_string={"q": "科创中国"}).get_json()["hits"][0]
     validator_for(spec, "DocumentResponse").validate(

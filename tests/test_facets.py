@@ -56,3 +56,32 @@ def test_unknown_selected_value_is_listed_with_zero(searcher: Searcher) -> None:
     assert [(b.value, b.count, b.selected) for b in response.facets["source"] if b.selected] == [
         ("无此来源", 0, True)
     ]
+
+
+def ids(searcher: Searcher, q: str, filters: dict[str, list[str]] | None = None) -> tuple[int, set[str]]:
+    response = run_search(searcher, SearchRequest.create(q, filters=filters or {}, per_page=50))
+    return response.total, {hit.id for hit in response.hits}
+
+
+@pytest.mark.parametrize(
+    ("facet", "value"),
+    [
+        ("source", "中国科协"),  # a label as stored
+        ("source", "新闻联播"),  # part of a label: 央视网《新闻联播》
+        ("source", "中國科協"),  # another script
+        ("org", "中國科協"),  # an alias in another script: 中国科协
+        ("org", "中国科学技术协会"),  # an alias
+        ("person", "万钢"),
+        ("year", "2019"),
+        ("category", "无此类别"),  # nothing
+    ],
+)
+def test_one_filter_rule_from_the_url_and_from_the_query_text(
+    searcher: Searcher, facet: str, value: str
+) -> None:
+    # ``?source=…`` (the request's filters) and ``source:…`` (the query text) select the same documents.
+    for q in ("学会", "科创中国", "会议"):
+        from_url = ids(searcher, q, {facet: [value]})
+        from_text = ids(searcher, f"{q} {facet}:{value}")
+        assert from_url == from_text, (q, facet, value)
+    assert (ids(searcher, "学会", {facet: [value]})[0] > 0) == (value != "无此类别")

@@ -1,4 +1,4 @@
-"""The real server: gunicorn with the repository's gunicorn.conf.py, two workers, on a free port."""
+"""The real server: gunicorn with the packaged webapp/gunicorn_conf.py, two workers, on a free port."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def server(demo_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     port = free_port()
     log_dir = tmp_path_factory.mktemp("gunicorn")
     env = dict(os.environ, HUIXUN_ACCESS_LOG=str(log_dir / "access.log"))
-    # `huixun serve` execs gunicorn with gunicorn.conf.py: this is the command operators run.
+    # `huixun serve` execs gunicorn with webapp/gunicorn_conf.py: this is the command operators run.
     huixun = str(Path(sys.executable).parent / "huixun")
     cmd = [huixun, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--index-dir", str(demo_index)]
     with open(log_dir / "gunicorn.err", "wb") as err:

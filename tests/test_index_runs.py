@@ -18,12 +18,13 @@ from click.testing import CliRunner
 
 from indexer import writer
 from indexer.cli import main
+from indexer.textindex_build import SEGMENT_TEXTS
 from indexer.writer import index_paths
 from search.models import MAX_PER_PAGE, SearchRequest
 from search.schema import SCHEMA_VERSION
 from search.service import SearchSource, run_search
 from search.store import LIVE, IndexLocked, IndexStore, SchemaVersionMismatch
-from search.textindex import PREFIX, SEGMENT_TEXTS, TextIndex
+from search.textindex import PREFIX, TextIndex
 
 from .conftest import FIXTURES, REPO, SAMPLE_POST
 

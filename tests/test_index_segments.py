@@ -37,16 +37,18 @@ def _docs(n: int) -> list[dict[str, Any]]:
     ]
 
 
-def _prepared(schema: Any, doc: dict[str, Any], encoded: bool = False) -> dict[str, Any]:
-    """The fields as the indexer's workers hand them over: text fields as their terms' positions
-    (``encoded``: as pre-computed postings, the builder's generic path)."""
+def _prepared(
+    schema: Any, doc: dict[str, Any], encoded: bool = False
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The fields and stored texts as the indexer's workers hand them over: text fields as their
+    terms' positions (``encoded``: as pre-computed postings, the builder's generic path)."""
     terms = document_terms(doc["title"], doc["body"])
     if encoded:
         title: Any = encode_postings(schema["title"], terms.title)
         body: Any = encode_postings(schema["body"], terms.body)
     else:
         title, body = TermPositionsValue(terms.title), TermPositionsValue(terms.body)
-    return dict(doc, title=title, _stored_title=doc["title"], body=body, _stored_body=doc["body"])
+    return dict(doc, title=title, body=body), {"title": doc["title"], "body": doc["body"]}
 
 
 def _postings(reader: Any) -> list[tuple[Any, ...]]:
@@ -67,7 +69,7 @@ def test_segment_builder_matches_whoosh_add_document(tmp_path: Path, encoded: bo
     ours = index.create_in(str(tmp_path / "ours"), schema)
     builder = SegmentBuilder(FileStorage(str(tmp_path / "ours")), schema)
     for doc in docs:
-        builder.add(_prepared(schema, doc, encoded))
+        builder.add(*_prepared(schema, doc, encoded))
     segment = builder.finish()
     ours.writer().commit(mergetype=lambda writer, segments: [segment])
 
@@ -101,7 +103,7 @@ def test_segments_written_by_workers_merge(tmp_path: Path) -> None:
     for part in range(6):
         builder = SegmentBuilder(FileStorage(str(tmp_path)), schema)
         for doc in docs[part * 5 : (part + 1) * 5]:
-            builder.add(_prepared(schema, doc))
+            builder.add(*_prepared(schema, doc))
         segment = builder.finish()
         ix.writer().commit(mergetype=lambda writer, segments, seg=segment: [*segments, seg])
     assert len(ix._segments()) == 6

@@ -298,7 +298,8 @@ def test_a_commit_is_served_once_its_substring_index_is_written(index_dir: Path,
     """Between a commit and its substring index (written right after it), requests keep the previous
     commit: a searcher opened in between would build the substring index from every stored text (tens
     of seconds on a large index, in every web worker)."""
-    from search.textindex import PREFIX, write_for_index
+    from indexer.textindex_build import write_for_index
+    from search.textindex import PREFIX
 
     def total() -> int:
         return int(api.get("/api/v1/search", query_string={"q": '"第3次理事会"'}).get_json()["total"])

@@ -110,3 +110,15 @@ def test_queries_without_py_are_left_alone(searcher: Searcher) -> None:
     for q in ("kechuangzhongguo", "linux 学会", "科创中国"):
         parsed = parse_query(q)
         assert expand_pinyin(snap, reader, load_lexicon(), parsed) is parsed
+
+
+def test_query_syllables_are_pypinyins_toneless_syllables() -> None:
+    # One table (search.syllables) for the cleaner and the query path; ü is typed v in a query.
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    from search.syllables import QUERY_SYLLABLES
+
+    toned = {syllable for readings in set(pinyin_dict.values()) for syllable in readings.split(",")}
+    normal = (to_normal(syllable) for syllable in toned)
+    assert QUERY_SYLLABLES == frozenset(s for s in normal if s.isascii() and s.isalpha())

@@ -25,6 +25,31 @@ def test_json_output_is_the_api_envelope(demo_index: Path) -> None:
     assert "<mark>" in data["hits"][0]["title_html"]
 
 
+def test_cli_and_api_print_the_same_body_for_the_same_request(demo_index: Path, web_client) -> None:
+    # One contract, one builder (search.envelope): the shell and the web give the same JSON.
+    args = ["search", "科創中國", "學會", "OR", "路演", "--json", "--index-dir", str(demo_index),
+            "--year", "2020", "--org", "中国科协", "--sort", "date_desc", "--per-page", "3"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    cli = json.loads(result.output)
+    api = web_client.get(
+        "/api/v1/search",
+        query_string={"q": "科創中國 學會 OR 路演", "year": "2020", "org": "中国科协", "sort": "date_desc",
+                      "per_page": "3"},
+    ).get_json()
+    assert cli.pop("took_ms") >= 0 and api.pop("took_ms") >= 0
+    assert cli == api
+    assert cli["total"] > 0 and set(cli["query"]) >= {"relaxed", "notes", "terms"}
+    assert "facet_values" not in cli and "relaxed" not in cli
+
+    bad = CliRunner().invoke(
+        main, ["search", "学会", "--json", "--per-page", "0", "--index-dir", str(demo_index)]
+    )
+    api_bad = web_client.get("/api/v1/search", query_string={"q": "学会", "per_page": "0"})
+    assert bad.exit_code == 2 and api_bad.status_code == 400
+    assert json.loads(bad.output) == api_bad.get_json()
+
+
 def test_readable_output_and_filters(demo_index: Path) -> None:
     result = CliRunner().invoke(
         main, ["search", "科创中国", "--index-dir", str(demo_index), "--year", "2020"]

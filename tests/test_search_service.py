@@ -7,6 +7,7 @@ import re
 import pytest
 from whoosh.searching import Searcher
 
+from search.envelope import search_body
 from search.models import SearchResponse
 from search.normalize import normalize
 from search.service import get_document, highlight_document
@@ -139,7 +140,7 @@ def test_document_lookup_and_highlighting(searcher: Searcher) -> None:
 
 
 def test_response_json_has_the_api_shape(searcher: Searcher) -> None:
-    data = search(searcher, "科创中国").to_json()
+    data = search_body(search(searcher, "科创中国"))
     assert {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion"} <= set(data)
     hit = data["hits"][0]
     assert set(hit) == {
@@ -172,14 +173,14 @@ def test_results_do_not_depend_on_what_the_postings_cache_holds(searcher: Search
         snap._postings.clear()
         snap._derived.clear()
         snap._terms.clear()
-        sparse = search(searcher, q).to_json()
+        sparse = search_body(search(searcher, q))
         for group in parse_query(q).groups:
             for term in group:
                 for piece in plan_term(term).pieces:
                     for word in (*piece.words, piece.text):
                         for field in ("title", "body"):
                             snap.postings(reader, field, word)
-        cached = search(searcher, q).to_json()
+        cached = search_body(search(searcher, q))
         sparse.pop("took_ms")
         cached.pop("took_ms")
         assert sparse == cached, q

@@ -24,7 +24,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app.
 
     ``test_config`` keys in lower case are huixun settings (``index_dir``, ``rate_limit`` …, overriding
-    the ``HUIXUN_*`` environment); keys in upper case go to Flask's ``app.config`` as they are
+    the ``HUIXUN_*`` environment; ``lexicon`` is the process's, as jieba's dictionary is: see
+    :func:`search.lexicon.use_lexicon`); keys in upper case go to Flask's ``app.config`` as they are
     (``TESTING``, ``RATE_LIMIT_CLOCK`` — a zero-argument callable returning seconds, for tests).
     Raises :class:`search.settings.SettingsError` for an unknown setting or a value of the wrong type.
     """
@@ -33,6 +34,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     overrides = dict(test_config or {})
     flask_config = {key: overrides.pop(key) for key in list(overrides) if key.isupper()}
     settings = search_settings.resolve(overrides)
+    if "lexicon" in overrides:
+        # jieba's dictionary is the process's: a lexicon given here becomes the process's lexicon.
+        _use_lexicon(settings["lexicon"])
 
     app = Flask(__name__)
     app.config["HUIXUN"] = settings
@@ -72,6 +76,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     ingest_api.init_app(app)
     app.register_blueprint(feeds.bp)
     return app
+
+
+def _use_lexicon(path: str) -> None:
+    """Segment (and extract) with the lexicon file ``path`` from now on, reloading a loaded segmenter."""
+    from search.analysis import active_lexicon_fingerprint, reload_lexicon
+    from search.lexicon import lexicon_fingerprint, use_lexicon
+
+    use_lexicon(path)
+    if active_lexicon_fingerprint() not in (None, lexicon_fingerprint()):
+        reload_lexicon()
 
 
 def _warm_analyzer() -> None:

@@ -5,8 +5,10 @@ methods, rate limits, timeouts, crashes — has the body::
 
     {"ok": false, "status": S, "error": {"code": "...", "message": "...", "param": "..." | null}}
 
-(a 429 adds ``"retry_after"`` seconds to ``error``, besides the ``Retry-After`` header). HTML pages get
-the same information rendered by ``error.html``. Handlers never turn a client error into a 500.
+(a 429 adds ``"retry_after"`` seconds to ``error``, besides the ``Retry-After`` header), built by
+:func:`search.envelope.error_body`, the one place its shape is written (``huixun search --json`` prints
+the same envelope). HTML pages get the same information rendered by ``error.html``. Handlers never
+turn a client error into a 500.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from search.envelope import error_body
 from search.store import IndexStoreError
 
 __all__ = [
@@ -77,15 +80,6 @@ class SearchTimeout(ApiError):
             f"the search took longer than {seconds:g} s and was stopped; narrow the query",
             code="search_timeout",
         )
-
-
-def error_body(
-    status: int, code: str, message: str, param: str | None = None, **extra: Any
-) -> dict[str, Any]:
-    """The error envelope (the only place its shape is written)."""
-    error: dict[str, Any] = {"code": code, "message": message, "param": param}
-    error.update(extra)
-    return {"ok": False, "status": status, "error": error}
 
 
 def wants_json() -> bool:

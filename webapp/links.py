@@ -13,10 +13,12 @@ from urllib.parse import urlencode
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
+from search.facetspec import FACET_SPECS
+
 __all__ = ["FILTER_PARAMS", "SearchState"]
 
-#: Repeatable filter parameters, in the order the page shows them.
-FILTER_PARAMS = ("source", "category", "year", "person", "org", "place")
+#: Repeatable filter parameters, in the order the page shows them (:mod:`search.facetspec`).
+FILTER_PARAMS: tuple[str, ...] = tuple(spec.param for spec in FACET_SPECS)
 _STATE_PARAMS = ("q", *FILTER_PARAMS, "date_from", "date_to", "sort", "per_page", "more", "page", "lang")
 
 

@@ -2,7 +2,9 @@
 
 Written by hand next to the code it describes; ``tests/test_api_openapi.py`` validates it with
 openapi-spec-validator and validates real responses against its schemas with jsonschema, so the
-document cannot drift from the behaviour.
+document cannot drift from the behaviour. The facet parameters come from the one table of facets
+(:mod:`search.facetspec`); the response examples are built by :mod:`search.envelope` from typed
+sample results, like every real body.
 """
 
 from __future__ import annotations
@@ -10,7 +12,20 @@ from __future__ import annotations
 from typing import Any
 
 from search.apikeys import SCOPES
-from search.models import DEFAULT_PER_PAGE, FACETS, MAX_PER_PAGE, SORTS
+from search.envelope import document_body, health_body, query_error_body, search_body
+from search.facetspec import FACET_SPECS, FACETS
+from search.models import (
+    DEFAULT_PER_PAGE,
+    MAX_PER_PAGE,
+    SORTS,
+    Document,
+    FacetBucket,
+    Hit,
+    QueryError,
+    SearchRequest,
+    SearchResponse,
+)
+from search.schema import SCHEMA_VERSION
 from search.taskqueue import COUNTS, STATUSES
 
 __all__ = ["build", "API_VERSION"]
@@ -19,21 +34,68 @@ API_VERSION = "1.0.0"
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
-_FACET_HELP = {
-    "source": "Publishing body (e.g. 中国科协 (cast.org.cn)).",
-    "category": "Category label.",
-    "year": "Four-digit year of the announcement date.",
-    "person": "A person named in the text (canonical Simplified name).",
-    "org": "An organization named in the text (aliases merged: 中國科協 = 中国科学技术协会 = 中国科协).",
-    "place": "A place named in the text.",
-}
+
+_EXAMPLE_HIT = Hit(
+    id="cast-120382-hant",
+    title="“科創中國——科技傳播助力智能製造”專場路演活動舉辦",
+    title_html="“<mark>科創中國</mark>——科技傳播助力智能製造”專場路演活動舉辦",
+    snippet_html="4月30日下午，“<mark>科創中國</mark>”系列路演活動第015場…",
+    url="http://www.cast.org.cn/art/2020/5/7/art_80_120382.html",
+    date="2020-05-07",
+    source="中国科协",
+    category=None,
+    people=("沈志群", "陈锐"),
+    orgs=("中国科协", "中国投资协会"),
+    places=("北京", "广州"),
+    score=36.61,
+)
+
+
+def _examples() -> dict[str, dict[str, Any]]:
+    """One example body per response, built by :mod:`search.envelope` from typed sample results."""
+    facets: dict[str, tuple[FacetBucket, ...]] = {name: () for name in FACETS}
+    facets["source"] = (FacetBucket("中国科协", 2, False),)
+    facets["year"] = (FacetBucket("2020", 2, False), FacetBucket("2019", 1, False))
+    response = SearchResponse(
+        request=SearchRequest.create("科创中国", per_page=1),
+        total=3,
+        hits=(_EXAMPLE_HIT,),
+        facets=facets,
+        facet_values={"source": 1, "year": 2},
+        took_ms=6.1,
+        terms=("科创中国",),
+    )
+    document = Document(
+        id=_EXAMPLE_HIT.id,
+        title=_EXAMPLE_HIT.title,
+        body="4月30日下午，“科創中國”系列路演活動第015場……",
+        url=_EXAMPLE_HIT.url,
+        date=_EXAMPLE_HIT.date,
+        dates=("2020-04-30", "2020-05-07"),
+        source=_EXAMPLE_HIT.source,
+        category=None,
+        people=_EXAMPLE_HIT.people,
+        orgs=_EXAMPLE_HIT.orgs,
+        places=_EXAMPLE_HIT.places,
+        indexed_at="2026-11-28T16:29:36Z",
+    )
+    return {
+        "SearchResponse": search_body(response),
+        "DocumentResponse": document_body(document),
+        "Health": health_body(401, SCHEMA_VERSION, "2026-11-28T16:29:36Z", "gen-20261128T162936Z"),
+        "Error": query_error_body(QueryError("per_page", "1000", "must be between 1 and 50")),
+    }
+
+
+def _json_content(schema: str, examples: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    content: dict[str, Any] = {"schema": {"$ref": f"#/components/schemas/{schema}"}}
+    if schema in examples:
+        content["example"] = examples[schema]
+    return {"application/json": content}
 
 
 def _error_response(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
+    return {"description": description, "content": _json_content("Error", {})}
 
 
 def _schemas() -> dict[str, Any]:
@@ -255,14 +317,14 @@ def _search_parameters() -> list[dict[str, Any]]:
         },
         {"name": "sort", "in": "query", "schema": {"enum": list(SORTS), "default": "relevance"}},
     ]
-    for name in FACETS:
+    for spec in FACET_SPECS:
         params.append(
             {
-                "name": name,
+                "name": spec.param,
                 "in": "query",
                 "style": "form",
                 "explode": True,
-                "description": _FACET_HELP[name]
+                "description": spec.help
                 + " Repeatable: values of one facet combine with OR, different facets with AND.",
                 "schema": {"type": "array", "items": {"type": "string"}},
             }
@@ -281,8 +343,12 @@ def _search_parameters() -> list[dict[str, Any]]:
 
 def build() -> dict[str, Any]:
     """The OpenAPI document (a fresh dict)."""
+    examples = _examples()
     errors = {
-        "400": _error_response("A parameter is invalid (error.param names it)."),
+        "400": {
+            "description": "A parameter is invalid (error.param names it).",
+            "content": _json_content("Error", examples),
+        },
         "404": _error_response("Unknown path or document."),
         "405": _error_response("Method not allowed."),
         "429": {
@@ -316,11 +382,7 @@ def build() -> dict[str, Any]:
                         "200": {
                             "description": "Results",
                             "headers": cached,
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/SearchResponse"}
-                                }
-                            },
+                            "content": _json_content("SearchResponse", examples),
                         },
                         "304": {"description": "Not modified (If-None-Match matched the ETag)."},
                         **errors,
@@ -338,11 +400,7 @@ def build() -> dict[str, Any]:
                         "200": {
                             "description": "The document",
                             "headers": cached,
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/DocumentResponse"}
-                                }
-                            },
+                            "content": _json_content("DocumentResponse", examples),
                         },
                         "304": {"description": "Not modified."},
                         **errors,
@@ -364,9 +422,7 @@ def build() -> dict[str, Any]:
                     "responses": {
                         "200": {
                             "description": "Healthy",
-                            "content": {
-                                "application/json": {"schema": {"$ref": "#/components/schemas/Health"}}
-                            },
+                            "content": _json_content("Health", examples),
                         },
                         "503": _error_response("The index cannot be opened."),
                     },

@@ -17,7 +17,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from search.models import FACETS, Document, SearchRequest, SearchResponse, parse_date_bound
+from search.facetspec import FACETS, facet_spec
+from search.models import Document, SearchRequest, SearchResponse, parse_date_bound
 from search.service import get_document, highlight_document, run_search
 
 from .deadline import time_limit
@@ -42,14 +43,9 @@ FACET_MORE_LIMIT = 50
 
 
 def facet_label(name: str) -> str:
-    return {
-        "source": _("Source"),
-        "category": _("Category"),
-        "year": _("Year"),
-        "person": _("People"),
-        "org": _("Organizations"),
-        "place": _("Places"),
-    }[name]
+    """The facet's label from the table of facets, translated (the catalog holds every label; a test
+    checks it)."""
+    return _(facet_spec(name).label)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
-from search.models import FACETS, QueryError, SearchRequest
+from search.facetspec import FACET_SPECS
+from search.models import QueryError, SearchRequest
 
 __all__ = ["parse_search_request"]
 
@@ -32,7 +33,7 @@ def parse_search_request(args: MultiDict[str, str], *, facet_more: bool = False)
         page=args.get("page"),
         per_page=args.get("per_page"),
         sort=args.get("sort") or None,
-        filters={name: args.getlist(name) for name in FACETS if name in args},
+        filters={spec.name: args.getlist(spec.param) for spec in FACET_SPECS if spec.param in args},
         date_from=args.get("date_from"),
         date_to=args.get("date_to"),
         facet_more=args.getlist("more") if facet_more else None,

@@ -2,17 +2,15 @@
 
 Each is read from its default, then the ``HUIXUN_<NAME>`` environment variable, then
 ``create_app(test_config)``; the README's configuration table lists them all (``tests/test_settings_doc.py``).
-The gunicorn settings (``workers``, ``bind``, ``timeout``, ``access_log``) are read by ``gunicorn.conf.py``.
+The gunicorn settings (``workers``, ``bind``, ``timeout``, ``access_log``) are read by
+``webapp/gunicorn_conf.py``.
 """
 
 from __future__ import annotations
 
 from search.settings import declare, parse_bool, parse_list
 
-__all__ = ["WEB_SETTINGS", "MAX_PER_PAGE"]
-
-#: The API contract fixes ``per_page`` to 1–50; this is the hard cap on hits per request (anti-scraping).
-MAX_PER_PAGE = 50
+__all__ = ["WEB_SETTINGS"]
 
 
 def _positive_int(value: str | int) -> int:
