@@ -62,7 +62,7 @@ lint: install-test
 
 bench: install-test
 	@command -v wrk >/dev/null 2>&1 || ($(APT_GET) update -qq && $(APT_GET) install -y -qq wrk)
-	@for b in bench/bench_index.py bench/bench_query.py bench/bench_http.py; do \
+	@for b in bench/bench_index.py bench/bench_query.py bench/bench_http.py bench/bench_ingest.py; do \
 		if [ -f $$b ]; then echo "== $$b"; $(PY) $$b || exit 1; fi; \
 	done
 	@echo "results in bench/results/"

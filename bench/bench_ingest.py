@@ -1,8 +1,9 @@
 """Ingest latency: the time from ``POST /api/v1/documents`` to the post being found by ``/api/v1/search``.
 
 Starts ``huixun serve`` (gunicorn, 2 workers, and the ``huixun worker`` it runs) on a free port over a
-private copy of each index (``--index-dir``, repeatable; ``demo``, the default: the demo index, built into
-a temporary directory), creates an API key, then sends ``--posts`` announcements one at a time, each
+private copy of each index (``--index-dir``, repeatable; ``demo``: the demo index, built into a temporary
+directory; default: ``demo`` and the benchmark index, ``$HUIXUN_BENCH_INDEX`` or ``var/bench/index-all``,
+when it is built), creates an API key, then sends ``--posts`` announcements one at a time, each
 holding a phrase no other document has, and polls the search API (every 10 ms) until the phrase is found.
 Posts are sequential, so the server is otherwise idle. Reports the median and maximum of POST → searchable,
 and of POST → task ``succeeded`` (the worker's share).
@@ -87,7 +88,11 @@ def main() -> None:
                         help="an index to copy and measure (repeatable; demo: the demo index, the default)")
     parser.add_argument("--posts", type=int, default=20)
     args = parser.parse_args()
-    runs = [measure(source, args.posts) for source in (args.index_dir or ["demo"])]
+    sources = args.index_dir or ["demo"]
+    bench_index = Path(os.environ.get("HUIXUN_BENCH_INDEX", REPO / "var" / "bench" / "index-all"))
+    if not args.index_dir and (bench_index / "live").exists():
+        sources.append(str(bench_index))
+    runs = [measure(source, args.posts) for source in sources]
     write_report(runs)
 
 

@@ -316,3 +316,26 @@ def test_a_commit_is_served_once_its_substring_index_is_written(index_dir: Path,
     write_for_index(ix)
     assert total() == 1
     ix.close()
+
+
+def test_small_commits_that_whoosh_merges_are_served_without_duplicates(index_dir: Path, api: Any) -> None:
+    """Regression: Whoosh's searcher.refresh() added the segments a commit had merged away back into the
+    refreshed reader, so after a merge of small segments every document in them was found twice (and the
+    generation's persisted substring index no longer matched: each web worker rebuilt it in memory)."""
+    from indexer.writer import index_paths
+    from search.snapshot import snapshot_for
+
+    post_file = index_dir.parent / "p.jsonl"
+    segments_seen = set()
+    for n in range(8):  # enough one-document commits for Whoosh's MERGE_SMALL to merge them
+        post_file.write_text(json.dumps(announcement(n), ensure_ascii=False) + "\n", encoding="utf-8")
+        index_paths([post_file], index_dir, workers=1, small=True)
+        query = {"q": '"理事会将于2026年召开"', "per_page": 50}
+        body = api.get("/api/v1/search", query_string=query).get_json()
+        assert sorted(hit["id"] for hit in body["hits"]) == sorted(f"w-{i}" for i in range(n + 1)), n
+        segments_seen.add(len(IndexStore(index_dir).open()._segments()))
+    assert min(segments_seen) < max(segments_seen)  # a merge did happen
+    ix = IndexStore(index_dir).open()
+    with ix.searcher() as searcher:
+        assert snapshot_for(searcher.reader()).text.mapped  # the persisted substring index matches
+    ix.close()

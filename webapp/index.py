@@ -31,6 +31,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 from whoosh.index import Index
+from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
 from search.analysis import active_lexicon_fingerprint, reload_lexicon, segmenter
@@ -109,23 +110,43 @@ class IndexHolder:
 
 
 def _refreshed(index: Index, searcher: Searcher) -> Searcher:
-    """``searcher`` brought up to the latest commit.
+    """``searcher`` brought up to the latest commit, reusing the readers of unchanged segments.
 
-    Whoosh's ``refresh()`` reuses the reader of every segment whose id is unchanged — also when the
-    commit deleted documents in that segment (an update, a deletion through the ingest API), so the
-    refreshed searcher still found the deleted documents. A segment whose deletions changed is read
-    anew: then the whole searcher is (reopening is what a searcher per request would do anyway).
+    Not Whoosh's ``refresh()``, which has two faults: it reuses the reader of a segment whose id is
+    unchanged also when the commit deleted documents in it (an update, a deletion: the refreshed
+    searcher still found the deleted documents), and it *adds back* the segments the commit merged
+    away (``FileIndex._reader`` extends the new segment list with the reused reader's old segments), so
+    after a merge every document of the merged segments was found twice and the docnums no longer
+    matched the commit's persisted substring index. Here the new reader holds exactly the commit's
+    segments; a segment's reader is reused when its id, size and deletions are unchanged.
     """
     if searcher.up_to_date() or not _commit_complete(index):
         return searcher
-    deleted = {segment.segment_id(): segment.deleted_count() for segment in index._segments()}
-    for leaf, _offset in searcher.reader().leaf_readers():
-        segment = leaf.segment()
-        if segment is not None and deleted.get(segment.segment_id(), segment.deleted_count()) \
-                != segment.deleted_count():
-            searcher.close()
-            return index.searcher()
-    return searcher.refresh()
+    toc = index._read_toc()
+    old = {
+        leaf.segment().segment_id(): leaf for leaf, _offset in searcher.reader().leaf_readers()
+        if leaf.segment() is not None
+    }
+    readers = []
+    reused: set[int] = set()
+    for segment in toc.segments:
+        leaf = old.get(segment.segment_id())
+        if leaf is not None and leaf.segment().doc_count_all() == segment.doc_count_all() \
+                and leaf.segment().deleted_count() == segment.deleted_count():
+            readers.append(leaf)
+            reused.add(id(leaf))
+        else:
+            readers.append(SegmentReader(index.storage, toc.schema, segment, generation=toc.generation))
+    for leaf in old.values():
+        if id(leaf) not in reused:
+            leaf.close()
+    searcher.is_closed = True  # as refresh() does: the old searcher must not be used any more
+    # A MultiReader even of one segment: it carries the commit's generation (a reused segment
+    # reader still has the generation it was opened in).
+    reader: IndexReader = (
+        MultiReader(readers, generation=toc.generation) if readers else EmptyReader(toc.schema)
+    )
+    return Searcher(reader, fromindex=index, weighting=searcher.weighting)
 
 
 def _commit_complete(index: Index) -> bool:
