@@ -178,9 +178,8 @@ class Snapshot:
         self.lengths: dict[str, np.ndarray] = {}
         self.avg_length: dict[str, float] = {}
         for field in ("title", "body"):
-            lengths = np.zeros(self.size, dtype=np.float32)
-            for docnum in range(self.size):
-                lengths[docnum] = reader.doc_field_length(docnum, field, 0)
+            parts = [_segment_lengths(leaf, field) for leaf, _offset in reader.leaf_readers()]
+            lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
             self.lengths[field] = lengths
             self.avg_length[field] = float(lengths.sum() / max(self.doc_count, 1)) or 1.0
         self._lock = threading.Lock()
@@ -218,26 +217,20 @@ class Snapshot:
         # Segment by segment, in one pass over the field's term table: most values (names, dates)
         # are in one document, inlined in their term entry, so they need no look-up or matcher;
         # the others' blocks are read from where their term entry says.
-        by_value: dict[str, list[int]] = {}
+        # Each segment's (value, docnums) pairs are cached by segment (terms and postings of a segment
+        # never change; deletions are applied below): a commit of a few documents reads only its own
+        # small segments, not the whole index again (seconds per commit on the benchmark index).
+        by_value: dict[str, list[np.ndarray]] = {}
         for leaf, offset in reader.leaf_readers():
-            buf = mapped_postings(leaf)
-            for term, info in leaf.iter_field(field):
-                text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                if isinstance(info, W3TermInfo) and info.is_inlined():
-                    ids = list(info.inlined_postings()[0])
-                elif isinstance(info, W3TermInfo) and buf is not None:
-                    blocks, df = block_table(buf, info.extent()[0])
-                    ids = _TermPart(offset, 0, df, buf=buf, blocks=blocks).decode()[0].tolist()
-                else:  # pragma: no cover - other codecs
-                    ids = []
-                    _read_matcher(leaf.postings(field, text), ids, [])
-                by_value.setdefault(text, []).extend(d + offset for d in ids)
+            for text, ids in _segment_facet_terms(leaf, field):
+                by_value.setdefault(text, []).append(ids + offset if offset else ids)
         values = sorted(by_value)
         docs: list[np.ndarray] = []
         vals: list[np.ndarray] = []
         for index, text in enumerate(values):
-            docs.append(np.asarray(by_value[text], dtype=np.int32))
-            vals.append(np.full(len(by_value[text]), index, dtype=np.int32))
+            ids = by_value[text][0] if len(by_value[text]) == 1 else np.concatenate(by_value[text])
+            docs.append(ids)
+            vals.append(np.full(ids.size, index, dtype=np.int32))
         doc_arr = np.concatenate(docs) if docs else _EMPTY_IDS
         val_arr = np.concatenate(vals) if vals else _EMPTY_IDS
         keep = self.live[doc_arr] if doc_arr.size else np.zeros(0, dtype=bool)
@@ -339,7 +332,7 @@ class Snapshot:
             vocab: set[str] = set()
             for leaf, _offset in reader.leaf_readers():
                 for field in ("title", "body"):
-                    vocab.update(_latin_terms(leaf, field))
+                    vocab.update(_segment_latin_terms(leaf, field))
             self._latin_vocab = tuple(sorted(vocab))
         return self._latin_vocab
 
@@ -529,3 +522,77 @@ def snapshot_for(reader: IndexReader) -> Snapshot:
         while len(_snapshots) > MAX_SNAPSHOTS:
             _snapshots.popitem(last=False)
     return snap
+
+
+# -- per-segment parts of a snapshot (shared by the snapshots of successive commits) -------------------
+#: Entries kept: a few fields of each live segment, for the last few commits' segments.
+SEGMENT_CACHE = 256
+_segment_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_segment_lock = threading.Lock()
+
+
+def _cached(leaf: Any, what: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """``build()`` for ``what`` of the segment ``leaf`` reads, cached by segment id and size (a segment's
+    terms, postings and lengths never change; only its deletions do, which callers apply)."""
+    segment = leaf.segment() if hasattr(leaf, "segment") else None
+    if segment is None:
+        return build()
+    key = (segment.segment_id(), segment.doc_count_all(), *what)
+    with _segment_lock:
+        hit = _segment_cache.get(key)
+        if hit is not None:
+            _segment_cache.move_to_end(key)
+            return hit
+    value = build()
+    with _segment_lock:
+        _segment_cache[key] = value
+        while len(_segment_cache) > SEGMENT_CACHE:
+            _segment_cache.popitem(last=False)
+    return value
+
+
+def _segment_facet_terms(leaf: Any, field: str) -> list[tuple[str, np.ndarray]]:
+    """(value, docnums in the segment) of every term of ``field`` in one segment, cached."""
+
+    def build() -> list[tuple[str, np.ndarray]]:
+        out: list[tuple[str, np.ndarray]] = []
+        buf = mapped_postings(leaf)
+        for term, info in leaf.iter_field(field):
+            text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            if isinstance(info, W3TermInfo) and info.is_inlined():
+                ids = np.asarray(info.inlined_postings()[0], dtype=np.int32)
+            elif isinstance(info, W3TermInfo) and buf is not None:
+                blocks, df = block_table(buf, info.extent()[0])
+                ids = np.asarray(_TermPart(0, 0, df, buf=buf, blocks=blocks).decode()[0], dtype=np.int32)
+            else:  # pragma: no cover - other codecs
+                found: list[int] = []
+                _read_matcher(leaf.postings(field, text), found, [])
+                ids = np.asarray(found, dtype=np.int32)
+            out.append((text, ids))
+        return out
+
+    result: list[tuple[str, np.ndarray]] = _cached(leaf, ("facet", field), build)
+    return result
+
+
+def _segment_lengths(leaf: Any, field: str) -> np.ndarray:
+    """The length of ``field`` of each document of one segment (float32), cached."""
+
+    def build() -> np.ndarray:
+        lengths = np.zeros(leaf.doc_count_all(), dtype=np.float32)
+        for docnum in range(lengths.size):
+            lengths[docnum] = leaf.doc_field_length(docnum, field, 0)
+        return lengths
+
+    result: np.ndarray = _cached(leaf, ("lengths", field), build)
+    return result
+
+
+def _segment_latin_terms(leaf: Any, field: str) -> tuple[str, ...]:
+    """The terms of ``field`` starting with ``0-9a-z`` in one segment, cached."""
+
+    def build() -> tuple[str, ...]:
+        return tuple(_latin_terms(leaf, field))
+
+    result: tuple[str, ...] = _cached(leaf, ("latin", field), build)
+    return result
