@@ -58,7 +58,7 @@ def call(url: str, method: str = "GET", body: object = None, key: str | None = N
     if key:
         request.add_header("Authorization", f"Bearer {key}")
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=120) as response:
             return response.status, json.load(response)
     except urllib.error.HTTPError as exc:
         return exc.code, json.load(exc)
@@ -137,7 +137,11 @@ def measure(source: str, posts: int) -> Run:
                 def found(query: str = query, task_url: str = task_url, done: list[float] = done) -> bool:
                     if not done and call(task_url, key=key)[1]["task"]["status"] == "succeeded":
                         done.append(time.perf_counter())
-                    status, body = call(query)
+                    try:
+                        status, body = call(query)
+                    except TimeoutError:  # counted; the post is polled again
+                        run.errors.append("client timeout (120 s)")
+                        return False
                     if status != 200:  # e.g. a 503 search_timeout on a loaded machine: counted, retried
                         run.errors.append(f"{status} {body['error']['code']}")
                         return False
