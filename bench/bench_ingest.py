@@ -200,7 +200,7 @@ def write_report(runs: list[Run]) -> None:
         "The time includes the worker's poll interval (`HUIXUN_WORKER_POLL`), the key check (one scrypt), "
         "the fsync'ed enqueue, the commit (segment, table of contents, the substring index extended by the "
         "new documents) and, in the web worker, the refreshed searcher and the new commit's query-side "
-        "arrays (`search.snapshot`, rebuilt per commit: the larger share on the big index).",
+        "arrays (`search.snapshot`: only the new segments are read).",
         "",
     ]
     RESULTS.mkdir(parents=True, exist_ok=True)
