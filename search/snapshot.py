@@ -31,6 +31,7 @@ from whoosh.filedb.structfile import BufferFile
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader, SegmentReader, TermNotFound
 
+from .dedup import DupGroups
 from .normalize import normalize
 from .query import raw_key, title_key_of_normalized
 from .schema import FACET_FIELDS
@@ -129,6 +130,22 @@ class FacetColumn:
             return self.totals - self._count(docs.ids)
         return self._count(docs.ids)
 
+    def group_counts(self, docs: np.ndarray, group: np.ndarray) -> np.ndarray:
+        """For each value, the number of distinct groups (``group[docnum]``) among the documents
+        ``docs`` having it (near-duplicate groups count once per value)."""
+        size = len(self.values)
+        if not docs.size or not size:
+            return np.zeros(size, dtype=np.int64)
+        starts = self.indptr[docs]
+        lengths = self.indptr[docs + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(size, dtype=np.int64)
+        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        vals = self.doc_vals[np.arange(total) + shift].astype(np.int64)
+        pairs = np.unique(np.repeat(group[docs].astype(np.int64), lengths) * size + vals)
+        return np.bincount(pairs % size, minlength=size)
+
     def _count(self, docs: np.ndarray) -> np.ndarray:
         size = len(self.values)
         if self.codes is not None:
@@ -202,6 +219,14 @@ class Snapshot:
         self.text = TextIndex.for_reader(reader)
         # Built now rather than by the first query with a Latin fragment (a tenth of a second).
         self.latin_vocabulary(reader)
+        # Near-duplicate groups: persisted by the indexer with the text index (else computed here).
+        self.groups = DupGroups.of(
+            self.text.groups(self._date_of), self.live, lambda d: str(reader.stored_fields(d).get("id"))
+        )
+
+    def _date_of(self, docnum: int) -> str | None:
+        key = int(self.date_key[docnum])
+        return f"{key // 10000:04d}-{key // 100 % 100:02d}-{key % 100:02d}" if key else None
 
     def title_key(self, docnum: int) -> str:
         """:func:`search.query.title_key` of a document's title, from the generation's normalized

@@ -69,9 +69,11 @@ PREFIX = "textindex-"
 #: Suffix of the per-segment texts an indexer worker leaves beside its segment.
 SEGMENT_TEXTS = ".ntx.npz"
 #: Bumped when the files' layout changes: an index of another format is rebuilt in memory.
-FORMAT = 1
+#: 2: ``groups.npy``, the near-duplicate group of every document (:mod:`search.dedup`).
+FORMAT = 2
 _ARRAYS = ("keys", "starts", "docs", "offsets")
 _BLOB = "texts.utf8"
+_GROUPS = "groups.npy"
 _META = "meta.json"
 
 #: What identifies the docnums of a generation: (segment id, documents, live documents) per segment.
@@ -171,13 +173,27 @@ class TextIndex:
     """
 
     def __init__(
-        self, texts: Sequence[str] | Texts, arrays: tuple[np.ndarray, ...] | None = None, mapped: bool = False
+        self,
+        texts: Sequence[str] | Texts,
+        arrays: tuple[np.ndarray, ...] | None = None,
+        mapped: bool = False,
+        groups: np.ndarray | None = None,
     ):
         self.texts = texts if isinstance(texts, Texts) else Texts.from_strings(texts)
         if arrays is None:
             arrays = _build(list(texts))
         self.keys, self.starts, self.docs = arrays
         self.mapped = mapped
+        self._groups = groups
+
+    def groups(self, date_of: Callable[[int], str | None] | None = None) -> np.ndarray:
+        """The near-duplicate group of every document (:func:`search.dedup.group_texts`): persisted
+        with the index, else computed on first use (``date_of`` as there)."""
+        if self._groups is None:
+            from .dedup import group_texts  # (search.dedup reads this module's character ranges)
+
+            self._groups = group_texts(self.texts, date_of)
+        return self._groups
 
     @classmethod
     def from_reader(cls, reader: IndexReader) -> TextIndex:
@@ -207,12 +223,16 @@ class TextIndex:
         try:
             keys, starts, docs, offsets = (_map_array(path / f"{name}.npy") for name in _ARRAYS)
             blob = _map_blob(path / _BLOB)
+            groups = np.load(path / _GROUPS, allow_pickle=False)
         except (OSError, ValueError):
             return None
-        return cls(Texts(blob, offsets), (keys, starts, docs), mapped=True)
+        return cls(Texts(blob, offsets), (keys, starts, docs), mapped=True, groups=groups)
 
-    def save(self, path: Path, prints: Fingerprint) -> None:
-        """Write the index into the directory ``path`` (which must not exist), atomically."""
+    def save(
+        self, path: Path, prints: Fingerprint, date_of: Callable[[int], str | None] | None = None
+    ) -> None:
+        """Write the index and its near-duplicate groups (``date_of`` as in :meth:`groups`) into the
+        directory ``path`` (which must not exist), atomically."""
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
@@ -223,6 +243,7 @@ class TextIndex:
                 np.save(tmp / f"{name}.npy", np.ascontiguousarray(array))
             with open(tmp / _BLOB, "wb") as fh:
                 fh.write(self.texts.blob)
+            np.save(tmp / _GROUPS, self.groups(date_of))
             meta = {"format": FORMAT, "documents": len(self.texts), "fingerprint": prints}
             (tmp / _META).write_text(json.dumps(meta), encoding="utf-8")
             os.replace(tmp, path)
@@ -459,11 +480,46 @@ def write_for_index(ix: Index) -> Path:
         for segment in segments:
             texts.extend(_segment_texts(storage, segment, previous))
         del previous
-        TextIndex(texts).save(path, prints)
+        dates = _Dates(storage, segments)
+        try:
+            TextIndex(texts).save(path, prints, dates.date_of)
+        finally:
+            dates.close()
     _remove_older(folder, keep=path.name)
     for leftover in folder.glob("*" + SEGMENT_TEXTS):
         leftover.unlink(missing_ok=True)
     return path
+
+
+class _Dates:
+    """The stored ``date`` of a document by its docnum in the generation of ``segments``, read from
+    the segment's stored fields on demand (near-duplicate grouping asks for a few hundred)."""
+
+    def __init__(self, storage: FileStorage, segments: list[Any]):
+        self.storage = storage
+        self.segments = segments
+        self.bases = np.cumsum([0] + [s.doc_count_all() for s in segments])
+        self.open: dict[int, tuple[Any, Any]] = {}
+
+    def date_of(self, docnum: int) -> str | None:
+        index = int(np.searchsorted(self.bases, docnum, side="right")) - 1
+        segment = self.segments[index]
+        if index not in self.open:
+            files = segment.open_compound_file(self.storage) if segment.is_compound() else None
+            store = OverlayStorage(files, self.storage) if files is not None else self.storage
+            self.open[index] = (segment.codec().per_document_reader(store, segment), files)
+        local = docnum - int(self.bases[index])
+        if segment.is_deleted(local):
+            return None
+        value = self.open[index][0].stored_fields(local).get("date")
+        return str(value) if value else None
+
+    def close(self) -> None:
+        for perdoc, files in self.open.values():
+            perdoc.close()
+            if files is not None:
+                files.close()
+        self.open.clear()
 
 
 def _remove_older(folder: Path, keep: str) -> None:
