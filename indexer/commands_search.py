@@ -52,6 +52,8 @@ def render_text(response: SearchResponse, colour: bool) -> str:
         meta = " · ".join(part for part in (hit.date, hit.source, hit.category, hit.id) if part)
         lines.append(f"   {meta}")
         lines.append("   " + plain(hit.snippet_html, colour).replace("\n", " "))
+        if hit.duplicates:
+            lines.append("   also published as: " + ", ".join(d.id for d in hit.duplicates))
     if response.total > len(response.hits):
         lines.append("")
         lines.append(f"page {response.page} of {response.pages}")
@@ -75,6 +77,8 @@ def render_text(response: SearchResponse, colour: bool) -> str:
               help="Result order.")
 @click.option("--page", default="1", show_default=True, help="Page number, from 1.")
 @click.option("--per-page", default="10", show_default=True, help=f"Results per page, 1–{MAX_PER_PAGE}.")
+@click.option("--no-collapse", is_flag=True,
+              help="List every member of a near-duplicate group (default: one result per group).")
 def search(
     query: tuple[str, ...],
     as_json: bool,
@@ -90,6 +94,7 @@ def search(
     sort: str,
     page: str,
     per_page: str,
+    no_collapse: bool,
 ) -> None:
     """Search the index for QUERY (see the README, "Search syntax")."""
     filters = {"source": source, "category": category, "year": year, "person": person, "org": org,
@@ -103,6 +108,7 @@ def search(
             filters={name: list(values) for name, values in filters.items() if values},
             date_from=date_from,
             date_to=date_to,
+            collapse=not no_collapse,
         )
     except QueryError as exc:
         if as_json:

@@ -27,7 +27,7 @@ def test_json_output_is_the_api_envelope(demo_index: Path) -> None:
 
 def test_readable_output_and_filters(demo_index: Path) -> None:
     result = CliRunner().invoke(
-        main, ["search", "科创中国", "--index-dir", str(demo_index), "--year", "2020"]
+        main, ["search", "科创中国", "--index-dir", str(demo_index), "--year", "2020", "--no-collapse"]
     )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].startswith("2 results")

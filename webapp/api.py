@@ -43,6 +43,10 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
         "orgs": list(hit.orgs),
         "places": list(hit.places),
         "score": hit.score,
+        # "also published as": the other members of the hit's near-duplicate group
+        "duplicates": [
+            {"id": d.id, "source": d.source, "title": d.title, "url": d.url} for d in hit.duplicates
+        ],
     }
 
 
