@@ -51,7 +51,8 @@ MIN_KEY_CHARS = 40
 NUMBERS_SHARED = 0.9
 #: Dated copies of one announcement are published within this many days of each other.
 MAX_DAYS = 31
-_NUMBER_RE = re.compile("(?:[0-9]+|[〇零一二两三四五六七八九十百千万亿]{2,}).?")
+_NUMERALS = "〇零一二两三四五六七八九十百千万亿"
+_NUMBER_RE = re.compile(f"(?:[0-9]+|[{_NUMERALS}]{{2,}}|第[{_NUMERALS}]).?")
 _CHUNK_DOCS = 2000
 #: The code point ranges of HAN_CLASS ("a-b" ranges and single characters).
 _HAN_RANGES = tuple(
