@@ -69,8 +69,10 @@ PREFIX = "textindex-"
 #: Suffix of the per-segment texts an indexer worker leaves beside its segment.
 SEGMENT_TEXTS = ".ntx.npz"
 #: Bumped when the files' layout changes: an index of another format is rebuilt in memory.
-#: 2: ``groups.npy``, the near-duplicate group of every document (:mod:`search.dedup`).
+#: 2: ``groups.npy``, the near-duplicate group of every document (:mod:`search.dedup`); an index of
+#: format 1 (without it) is still mapped, its groups computed in memory on first use.
 FORMAT = 2
+_READABLE = (1, FORMAT)
 _ARRAYS = ("keys", "starts", "docs", "offsets")
 _BLOB = "texts.utf8"
 _GROUPS = "groups.npy"
@@ -218,12 +220,14 @@ class TextIndex:
             meta = json.loads((path / _META).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if meta.get("format") != FORMAT or _as_fingerprint(meta.get("fingerprint")) != fingerprint(reader):
+        if meta.get("format") not in _READABLE:
+            return None
+        if _as_fingerprint(meta.get("fingerprint")) != fingerprint(reader):
             return None
         try:
             keys, starts, docs, offsets = (_map_array(path / f"{name}.npy") for name in _ARRAYS)
             blob = _map_blob(path / _BLOB)
-            groups = np.load(path / _GROUPS, allow_pickle=False)
+            groups = np.load(path / _GROUPS, allow_pickle=False) if meta["format"] == FORMAT else None
         except (OSError, ValueError):
             return None
         return cls(Texts(blob, offsets), (keys, starts, docs), mapped=True, groups=groups)
@@ -410,7 +414,7 @@ def _previous_texts(folder: Path, keep: str) -> _Previous:
     for _gen, child in sorted(found, reverse=True):
         try:
             meta = json.loads((child / _META).read_text(encoding="utf-8"))
-            prints = _as_fingerprint(meta.get("fingerprint")) if meta.get("format") == FORMAT else None
+            prints = _as_fingerprint(meta.get("fingerprint")) if meta.get("format") in _READABLE else None
             texts = Texts(_map_blob(child / _BLOB), _map_array(child / "offsets.npy"))
         except (OSError, ValueError, TypeError):
             continue

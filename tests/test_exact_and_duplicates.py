@@ -8,6 +8,7 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import opencc
 import pytest
 from whoosh.searching import Searcher
@@ -20,8 +21,9 @@ from search.normalize import normalize
 from search.query import parse_query
 from search.ranking import _min_span, exact_text
 from search.service import run_search
-from search.snapshot import snapshot_for
-from search.textindex import fast_normalize
+from search.snapshot import Snapshot, snapshot_for
+from search.store import IndexStore
+from search.textindex import PREFIX, TextIndex, fast_normalize, index_folder
 
 from .conftest import FIXTURES, SAMPLE_POST, search
 
@@ -210,3 +212,20 @@ def test_an_incrementally_added_repost_joins_the_existing_group(tmp_path: Path) 
     assert members == {"cast-70889", "cast-70889-hant", "repost-70889"}
     every = run_search(index_dir, SearchRequest.create("李必军", collapse=False))
     assert {h.id for h in every.hits} == members
+
+
+def test_a_text_index_written_before_groups_is_still_mapped(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    index_paths([FIXTURES, SAMPLE_POST], index_dir, workers=1)
+    store = IndexStore(index_dir)
+    with store.open().searcher() as s:
+        path = Path(index_folder(s.reader()) or "") / f"{PREFIX}{s.reader().generation()}"
+        expected = np.load(path / "groups.npy")
+        # as format 1 wrote it: no groups.npy
+        (path / "groups.npy").unlink()
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        (path / "meta.json").write_text(json.dumps({**meta, "format": 1}), encoding="utf-8")
+        loaded = TextIndex.load(s.reader())
+        assert loaded is not None and loaded.mapped  # mapped, not rebuilt from the stored fields
+        snap = Snapshot(s.reader())  # the same groups, computed in memory (with the documents' dates)
+        assert snap.text.mapped and snap.groups.group.tolist() == expected.tolist()
