@@ -53,3 +53,5 @@ def test_search_quality_bars_on_the_demo_index(demo_index: Path) -> None:
     assert report.script_equivalence >= 0.98, report.failures
     assert report.known_item >= 0.98, report.failures
     assert report.zero_result_rate <= 0.05
+    # fragments (issue #12): every document holding a random piece is in its top 10
+    assert report.fragment_queries == 120 and report.fragment_top10 >= 0.98, report.failures
