@@ -80,6 +80,7 @@ def compute_facets(
     among_all = apply_selections(base, masks)
     single_all, dup_all = _split_groups(among_all, groups)
     docs_all = DocSet.of(single_all)
+    group = groups.group if groups is not None else np.zeros(0, dtype=np.int32)
     for name in FACETS:
         column = snap.facets[name]
         if name in masks:
@@ -89,7 +90,7 @@ def compute_facets(
         else:
             counts, dup = column.counts(single_all, docs_all), dup_all
         if dup is not None:
-            counts = counts + column.group_counts(dup, groups.group)  # type: ignore[union-attr]
+            counts = counts + column.group_counts(*dup, group, snap.uniform[name])
         selected = set(request.filters.get(name, ()))
         ordered = name == "year"
         limit = None if ordered or name in request.facet_more else request.facet_limit
@@ -99,7 +100,7 @@ def compute_facets(
         month_col = snap.months
         counts = month_col.counts(single_all, docs_all)
         if dup_all is not None:
-            counts = counts + month_col.group_counts(dup_all, groups.group)  # type: ignore[union-attr]
+            counts = counts + month_col.group_counts(*dup_all, group, snap.uniform["month"])
         prefix = years[0] + "-"
         keep = np.array([v.startswith(prefix) for v in month_col.values], dtype=bool)
         counts = np.where(keep, counts, 0) if keep.size else counts
@@ -108,15 +109,19 @@ def compute_facets(
     return facets, totals
 
 
-def _split_groups(among: np.ndarray, groups: DupGroups | None) -> tuple[np.ndarray, np.ndarray | None]:
+def _split_groups(
+    among: np.ndarray, groups: DupGroups | None
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
     """``among``'s documents without near-duplicates (counted one by one), and the docnums of those
-    with (counted once per group), None when there are none."""
+    with (counted once per group) with one of them per group; None when there are none."""
     if groups is None:
         return among, None
     dup = among & groups.dup
     if not dup.any():
         return among, None
-    return among & ~groups.dup, np.flatnonzero(dup)
+    docs = np.flatnonzero(dup)
+    firsts = docs[np.unique(groups.group[docs], return_index=True)[1]]
+    return among & ~groups.dup, (docs, firsts)
 
 
 def _selected_month(request: SearchRequest) -> set[str]:

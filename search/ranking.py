@@ -472,8 +472,10 @@ def _exact_docs(snap: Snapshot, reader: IndexReader, text: str, cands: _Candidat
     any whitespace), narrowed first by the bigram index on its longest Han run."""
     runs = HAN_RUN_RE.findall(text)
     if runs:
-        ids = _grams_ids(snap, reader, max(runs, key=len))
-        ids = ids[cands.mask[ids]]
+        run = max(runs, key=len)
+        cached = snap.derived(("grams", run))  # (a term's run: its proximity bonus looked it up)
+        # else only among the candidates, uncached: a run joined across the query's words is new
+        ids = cached[cands.mask[cached]] if cached is not None else snap.text.docs_with(run, cands.mask)
         if len(runs) == 1 and runs[0] == text:
             return ids
     elif cands.docs.size <= EXACT_VERIFY_MAX:

@@ -130,12 +130,36 @@ class FacetColumn:
             return self.totals - self._count(docs.ids)
         return self._count(docs.ids)
 
-    def group_counts(self, docs: np.ndarray, group: np.ndarray) -> np.ndarray:
+    def uniform(self, group: np.ndarray, dup: np.ndarray) -> np.ndarray:
+        """Per document: whether every member of its near-duplicate group (``group``, among the
+        ``dup`` documents) has the same values as it (the usual case: a twin's facets are its
+        original's), so that the group can be counted through any one member."""
+        out = np.zeros(group.size, dtype=bool)
+        first: dict[int, tuple[int, ...]] = {}
+        mixed: set[int] = set()
+        for doc in np.flatnonzero(dup).tolist():
+            values = tuple(self.doc_vals[self.indptr[doc] : self.indptr[doc + 1]].tolist())
+            g = int(group[doc])
+            if first.setdefault(g, values) != values:
+                mixed.add(g)
+        docs = np.flatnonzero(dup)
+        out[docs] = ~np.isin(group[docs], np.fromiter(mixed, dtype=np.int64, count=len(mixed)))
+        return out
+
+    def group_counts(
+        self, docs: np.ndarray, firsts: np.ndarray, group: np.ndarray, uniform: np.ndarray
+    ) -> np.ndarray:
         """For each value, the number of distinct groups (``group[docnum]``) among the documents
-        ``docs`` having it (near-duplicate groups count once per value)."""
+        ``docs`` having it (near-duplicate groups count once per value). ``firsts`` holds one of
+        ``docs`` per group: a group whose members all have the same values (``uniform``) counts
+        through it; the others' (value, group) pairs are counted distinct."""
         size = len(self.values)
         if not docs.size or not size:
             return np.zeros(size, dtype=np.int64)
+        counts = self._count(firsts[uniform[firsts]])
+        docs = docs[~uniform[docs]]
+        if not docs.size:
+            return counts
         starts = self.indptr[docs]
         lengths = self.indptr[docs + 1] - starts
         total = int(lengths.sum())
@@ -144,7 +168,7 @@ class FacetColumn:
         shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
         vals = self.doc_vals[np.arange(total) + shift].astype(np.int64)
         pairs = np.unique(np.repeat(group[docs].astype(np.int64), lengths) * size + vals)
-        return np.bincount(pairs % size, minlength=size)
+        return counts + np.bincount(pairs % size, minlength=size)
 
     def _count(self, docs: np.ndarray) -> np.ndarray:
         size = len(self.values)
@@ -223,6 +247,11 @@ class Snapshot:
         self.groups = DupGroups.of(
             self.text.groups(self._date_of), self.live, lambda d: str(reader.stored_fields(d).get("id"))
         )
+        #: Per facet (and ``month``): which documents' groups count through any one member.
+        self.uniform = {
+            name: column.uniform(self.groups.group, self.groups.dup)
+            for name, column in [*self.facets.items(), ("month", self.months)]
+        }
 
     def _date_of(self, docnum: int) -> str | None:
         key = int(self.date_key[docnum])
