@@ -55,6 +55,8 @@ def render_text(response: SearchResponse, colour: bool) -> str:
         meta = " · ".join(part for part in (hit.date, hit.source, hit.category, hit.id) if part)
         lines.append(f"   {meta}")
         lines.append("   " + plain(hit.snippet_html, colour).replace("\n", " "))
+        if hit.duplicates:
+            lines.append("   also published as: " + ", ".join(d.id for d in hit.duplicates))
     if response.total > len(response.hits):
         lines.append("")
         lines.append(f"page {response.page} of {response.pages}")
@@ -83,6 +85,8 @@ def _facet_options(command: Callable[..., None]) -> Callable[..., None]:
               help="Result order.")
 @click.option("--page", default="1", show_default=True, help="Page number, from 1.")
 @click.option("--per-page", default="10", show_default=True, help=f"Results per page, 1–{MAX_PER_PAGE}.")
+@click.option("--no-collapse", is_flag=True,
+              help="List every member of a near-duplicate group (default: one result per group).")
 def search(
     query: tuple[str, ...],
     as_json: bool,
@@ -92,6 +96,7 @@ def search(
     sort: str,
     page: str,
     per_page: str,
+    no_collapse: bool,
     **facets: tuple[str, ...],
 ) -> None:
     """Search the index for QUERY (see the README, "Search syntax")."""
@@ -104,6 +109,7 @@ def search(
             filters={name: list(values) for name, values in facets.items() if values},
             date_from=date_from,
             date_to=date_to,
+            collapse=not no_collapse,
         )
     except QueryError as exc:
         if as_json:

@@ -130,23 +130,56 @@ def write_for_index(ix: Index) -> Path:
     if not path.exists():
         segments = ix._segments()
         prints = [(s.segment_id(), s.doc_count_all(), s.doc_count()) for s in segments]
-        extended = _extended(storage, folder, path.name, segments)
-        if extended is not None:
-            extended.save(path, prints)
-            _remove_older(folder, keep=path.name)
-            for leftover in folder.glob("*" + SEGMENT_TEXTS):
-                leftover.unlink(missing_ok=True)
-            return path
-        previous = _previous_texts(folder, keep=path.name)
-        texts: list[str] = []
-        for segment in segments:
-            texts.extend(_segment_texts(storage, segment, previous))
-        del previous
-        TextIndex(texts).save(path, prints)
+        built = _extended(storage, folder, path.name, segments)
+        if built is None:
+            previous = _previous_texts(folder, keep=path.name)
+            texts: list[str] = []
+            for segment in segments:
+                texts.extend(_segment_texts(storage, segment, previous))
+            del previous
+            built = TextIndex(texts)
+        # Near-duplicate groups are recomputed over the whole generation (search.dedup), so that a
+        # document added incrementally joins the group of its existing twin.
+        dates = _Dates(storage, segments)
+        try:
+            built.save(path, prints, dates.date_of)
+        finally:
+            dates.close()
     _remove_older(folder, keep=path.name)
     for leftover in folder.glob("*" + SEGMENT_TEXTS):
         leftover.unlink(missing_ok=True)
     return path
+
+
+class _Dates:
+    """The stored ``date`` of a document by its docnum in the generation of ``segments``, read from
+    the segment's stored fields on demand (near-duplicate grouping asks for a few hundred)."""
+
+    def __init__(self, storage: FileStorage, segments: list[Any]):
+        self.storage = storage
+        self.segments = segments
+        self.bases = np.cumsum([0] + [s.doc_count_all() for s in segments])
+        self.open: dict[int, tuple[Any, Any]] = {}
+
+    def date_of(self, docnum: int) -> str | None:
+        index = int(np.searchsorted(self.bases, docnum, side="right")) - 1
+        segment = self.segments[index]
+        if index not in self.open:
+            files = segment.open_compound_file(self.storage) if segment.is_compound() else None
+            store = OverlayStorage(files, self.storage) if files is not None else self.storage
+            self.open[index] = (segment.codec().per_document_reader(store, segment), files)
+        local = docnum - int(self.bases[index])
+        if segment.is_deleted(local):
+            return None
+        value = self.open[index][0].stored_fields(local).get("date")
+        return str(value) if value else None
+
+    def close(self) -> None:
+        for perdoc, files in self.open.values():
+            perdoc.close()
+            if files is not None:
+                files.close()
+        self.open.clear()
 
 
 def _remove_older(folder: Path, keep: str) -> None:

@@ -11,6 +11,12 @@ Measures, over documents sampled from the index itself (so it runs unchanged on 
 * **known-item** — a document's whole title as the query ranks that document first (a document with
   the very same normalized title, a duplicate, ranking first counts too and is reported). Bar: ≥ 98 %.
 * **zero-result rate** — of natural queries (two or three words of a random title).
+* **fragments** — a piece of 2–12 characters copied from a random position of a document's title or
+  body (crossing word boundaries on purpose; no whitespace; not read as query syntax) that is written,
+  normalized, in at most :data:`FRAGMENT_MAX_DOCS` documents, searched as is: the share of pieces
+  whose documents are all in the top 10 (a document listed as a hit's near-duplicate, "also published
+  as", counts at that hit's rank), and the mean reciprocal rank of the first of them. Bar: ≥ 98 %.
+  Pieces are drawn with the printed seed (``--seed``), never from a fixed list.
 
 Usage::
 
@@ -36,18 +42,22 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import numpy as np  # noqa: E402
 import opencc  # noqa: E402
 from whoosh.searching import Searcher  # noqa: E402
 
 from search.analysis import segment  # noqa: E402
 from search.models import SearchRequest  # noqa: E402
-from search.query import parse_query  # noqa: E402
-from search.ranking import match_query, title_key  # noqa: E402
+from search.normalize import normalize  # noqa: E402
+from search.query import clean_query_text, parse_query  # noqa: E402
+from search.ranking import HAN_RUN_RE, match_query, title_key  # noqa: E402
 from search.service import _lexicon, run_search  # noqa: E402
 from search.snapshot import snapshot_for  # noqa: E402
 from search.store import IndexStore  # noqa: E402
 
-BARS = {"substring_recall": 1.0, "script_equivalence": 0.98, "known_item": 0.98}
+BARS = {"substring_recall": 1.0, "script_equivalence": 0.98, "known_item": 0.98, "fragment_top10": 0.98}
+#: A fragment counts when it is written in at most this many documents.
+FRAGMENT_MAX_DOCS = 5
 DEMO = REPO / "data" / "demo"
 DEMO_INDEX = REPO / "var" / "eval" / "demo"
 BENCH_INDEX = Path(os.environ.get("HUIXUN_BENCH_INDEX", REPO / "var" / "bench" / "index-all"))
@@ -69,6 +79,9 @@ class EvalReport:
     known_item_duplicates: int = 0
     zero_result_rate: float = 0.0
     zero_result_queries: int = 0
+    fragment_top10: float = 0.0
+    fragment_mrr: float = 0.0
+    fragment_queries: int = 0
     seconds: float = 0.0
     failures: dict[str, list[str]] = field(default_factory=dict)
 
@@ -174,9 +187,74 @@ def evaluate(searcher: Searcher, *, seed: int = 20240101, samples: int = 300) ->
             zero += 1
             failures["zero"].append(query)
     report.zero_result_rate = zero / max(report.zero_result_queries, 1)
+    _fragments(searcher, docs, rng, samples, report, failures)
     report.failures = {k: v[:20] for k, v in failures.items() if v}
     report.seconds = round(time.perf_counter() - started, 2)
     return report
+
+
+def _fragment(rng: random.Random, fields: dict[str, Any]) -> str | None:
+    """A random piece of 2–12 characters of the document's title or body, or None when the draw
+    gave nothing usable (whitespace inside, nothing searchable, or text read as query syntax)."""
+    text = str(fields.get("body") or "") if rng.random() < 0.8 else str(fields.get("title") or "")
+    length = rng.randint(2, 12)
+    if len(text) < length:
+        return None
+    start = rng.randrange(0, len(text) - length + 1)
+    piece = text[start : start + length]
+    if any(c.isspace() for c in piece) or not _searchable(piece) or '"' in clean_query_text(piece):
+        return None
+    parsed = parse_query(piece)
+    if len(parsed.groups) != 1 or parsed.filters or parsed.excluded or parsed.date_from or parsed.notes:
+        return None
+    return piece
+
+
+def _fragments(
+    searcher: Searcher,
+    docs: list[tuple[int, dict[str, Any]]],
+    rng: random.Random,
+    samples: int,
+    report: EvalReport,
+    failures: dict[str, list[str]],
+) -> None:
+    """The fragment class (see the module docstring)."""
+    reader = searcher.reader()
+    snap = snapshot_for(reader)
+    live = snap.live
+    ids = {docnum: str(fields.get("id")) for docnum, fields in docs}
+    everything = np.flatnonzero(live).astype(np.int32)
+    top10 = 0
+    reciprocal = 0.0
+    tries = 0
+    failures["fragment"] = []
+    while report.fragment_queries < samples and tries < samples * 50:
+        tries += 1
+        _docnum, fields = rng.choice(docs)
+        piece = _fragment(rng, fields)
+        if piece is None:
+            continue
+        needle = normalize(piece)
+        runs = HAN_RUN_RE.findall(needle)
+        candidates = snap.text.docs_with(max(runs, key=len)) if runs else everything
+        holders = snap.text.texts.containing(candidates[live[candidates]], needle.encode("utf-8"))
+        if not 1 <= holders.size <= FRAGMENT_MAX_DOCS:
+            continue
+        wanted = {ids[int(d)] for d in holders.tolist()}
+        hits = run_search(searcher, SearchRequest.create(piece)).hits
+        rank_of: dict[str, int] = {}
+        for rank, hit in enumerate(hits, 1):
+            for found in (hit.id, *(d.id for d in hit.duplicates)):
+                rank_of.setdefault(found, rank)
+        report.fragment_queries += 1
+        ranks = [rank_of[i] for i in wanted if i in rank_of]
+        if len(ranks) == len(wanted):
+            top10 += 1
+        else:
+            failures["fragment"].append(f"{piece!r} ({', '.join(sorted(wanted - set(rank_of)))})")
+        reciprocal += 1.0 / min(ranks) if ranks else 0.0
+    report.fragment_top10 = top10 / max(report.fragment_queries, 1)
+    report.fragment_mrr = reciprocal / max(report.fragment_queries, 1)
 
 
 def to_markdown(report: EvalReport, label: str) -> str:
@@ -185,6 +263,8 @@ def to_markdown(report: EvalReport, label: str) -> str:
         ("script equivalence (top 10)", report.script_equivalence, report.script_queries, "≥ 98 %"),
         ("known-item (title → rank 1)", report.known_item, report.known_item_queries, "≥ 98 %"),
         ("zero-result rate (2–3 title words)", report.zero_result_rate, report.zero_result_queries, "low"),
+        ("fragments: all their documents in the top 10", report.fragment_top10, report.fragment_queries,
+         "≥ 98 %"),
     ]
     lines = [
         f"# Search quality: {label}",
@@ -196,6 +276,8 @@ def to_markdown(report: EvalReport, label: str) -> str:
         "|---|---:|---:|---|",
     ]
     lines += [f"| {name} | {value * 100:.1f} % | {n} | {bar} |" for name, value, n, bar in rows]
+    mrr, count = report.fragment_mrr, report.fragment_queries
+    lines += [f"| fragments: mean reciprocal rank | {mrr:.3f} | {count} | |"]
     if report.failures:
         lines += ["", "Failures (first 20 of each):", ""]
         for kind, items in report.failures.items():

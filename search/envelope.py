@@ -39,6 +39,7 @@ def query_body(response: SearchResponse) -> dict[str, Any]:
         "filters": {name: list(values) for name, values in request.filters.items()},
         "date_from": request.date_from,
         "date_to": request.date_to,
+        "collapse": request.collapse,
         "relaxed": response.relaxed,
         "notes": list(response.notes),
         "terms": list(response.terms),
@@ -60,6 +61,10 @@ def hit_body(hit: Hit) -> dict[str, Any]:
         "orgs": list(hit.orgs),
         "places": list(hit.places),
         "score": hit.score,
+        # "also published as": the other members of the hit's near-duplicate group
+        "duplicates": [
+            {"id": d.id, "source": d.source, "title": d.title, "url": d.url} for d in hit.duplicates
+        ],
     }
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+from .dedup import DupGroups
 from .facetspec import FACETS, FacetSpec, facet_spec
 from .lexicon import Lexicon
 from .models import FacetBucket, SearchRequest, parse_date_bound
@@ -95,22 +96,31 @@ def compute_facets(
     base: np.ndarray,
     masks: Mapping[str, np.ndarray],
     request: SearchRequest,
+    groups: DupGroups | None = None,
 ) -> tuple[dict[str, tuple[FacetBucket, ...]], dict[str, int]]:
     """Buckets of every facet (and ``month`` when exactly one year is selected), and the number of
     distinct values each facet has among its results. ``base`` are the query's matches before the
-    request's selections, ``masks`` those selections (:func:`selection_masks`)."""
+    request's selections, ``masks`` those selections (:func:`selection_masks`).
+
+    With ``groups`` (collapsed results), a count is the number of near-duplicate groups with a member
+    having the value: what selecting it shows as the collapsed total."""
     facets: dict[str, tuple[FacetBucket, ...]] = {}
     totals: dict[str, int] = {}
     # Facets without a selection of their own count over the same documents: list them once.
     among_all = apply_selections(base, masks)
-    docs_all = DocSet.of(among_all)
+    single_all, dup_all = _split_groups(among_all, groups)
+    docs_all = DocSet.of(single_all)
+    group = groups.group if groups is not None else np.zeros(0, dtype=np.int32)
     for name in FACETS:
         column = snap.facets[name]
         if name in masks:
             among = apply_selections(base, masks, skip=name)
-            counts = column.counts(among)
+            single, dup = _split_groups(among, groups)
+            counts = column.counts(single)
         else:
-            counts = column.counts(among_all, docs_all)
+            counts, dup = column.counts(single_all, docs_all), dup_all
+        if dup is not None:
+            counts = counts + column.group_counts(*dup, group, snap.uniform[name])
         selected = set(request.filters.get(name, ()))
         ordered = name == "year"
         limit = None if ordered or name in request.facet_more else request.facet_limit
@@ -118,13 +128,30 @@ def compute_facets(
     years = request.filters.get("year", ())
     if len(years) == 1:
         month_col = snap.months
-        counts = month_col.counts(among_all, docs_all)
+        counts = month_col.counts(single_all, docs_all)
+        if dup_all is not None:
+            counts = counts + month_col.group_counts(*dup_all, group, snap.uniform["month"])
         prefix = years[0] + "-"
         keep = np.array([v.startswith(prefix) for v in month_col.values], dtype=bool)
         counts = np.where(keep, counts, 0) if keep.size else counts
         chosen = _selected_month(request)
         facets["month"], totals["month"] = _buckets(month_col, counts, chosen, None, True)
     return facets, totals
+
+
+def _split_groups(
+    among: np.ndarray, groups: DupGroups | None
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    """``among``'s documents without near-duplicates (counted one by one), and the docnums of those
+    with (counted once per group) with one of them per group; None when there are none."""
+    if groups is None:
+        return among, None
+    dup = among & groups.dup
+    if not dup.any():
+        return among, None
+    docs = np.flatnonzero(dup)
+    firsts = docs[np.unique(groups.group[docs], return_index=True)[1]]
+    return among & ~groups.dup, (docs, firsts)
 
 
 def _selected_month(request: SearchRequest) -> set[str]:

@@ -27,6 +27,7 @@ __all__ = [
     "SearchRequest",
     "SearchResponse",
     "Hit",
+    "Duplicate",
     "FacetBucket",
     "Document",
     "FACETS",
@@ -100,6 +101,19 @@ def _int_param(name: str, value: object, default: int, low: int, high: int) -> i
     return number
 
 
+def _bool_param(name: str, value: object, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    raise QueryError(name, value, "must be true or false")
+
+
 def _strings(name: str, values: object) -> tuple[str, ...]:
     if values is None:
         return ()
@@ -137,6 +151,8 @@ class SearchRequest:
     facet_limit: int = DEFAULT_FACET_LIMIT
     facet_more: tuple[str, ...] = ()
     snippet_chars: int = 120
+    #: One result per near-duplicate group (:mod:`search.dedup`); False lists every member.
+    collapse: bool = True
 
     @classmethod
     def create(
@@ -151,12 +167,14 @@ class SearchRequest:
         date_to: str | None = None,
         facet_limit: object = None,
         facet_more: object = None,
+        collapse: object = None,
     ) -> SearchRequest:
         """Validate raw parameters (strings from a URL or the CLI, or typed values).
 
         Raises :class:`QueryError` naming the parameter: ``page`` < 1, ``per_page`` outside
         1–:data:`MAX_PER_PAGE`, a result window beyond :data:`MAX_RESULT_WINDOW`, an unknown ``sort``
-        or facet, a year that is not four digits, a malformed or reversed date range.
+        or facet, a year that is not four digits, a malformed or reversed date range, a ``collapse``
+        that is not a boolean (``true``/``false``/``1``/``0``; default true).
         """
         if q is not None and not isinstance(q, str):
             raise QueryError("q", q, "must be a string")
@@ -198,6 +216,7 @@ class SearchRequest:
                 raise QueryError("facet_more", name, f"unknown facet (known: {', '.join(FACETS)})")
         return cls(
             q=q or "",
+            collapse=_bool_param("collapse", collapse, True),
             page=page_n,
             per_page=per_page_n,
             sort=sort_s,
@@ -221,9 +240,20 @@ class FacetBucket:
 
 
 @dataclass(frozen=True)
+class Duplicate:
+    """Another member of a result's near-duplicate group ("also published as")."""
+
+    id: str
+    source: str | None
+    title: str
+    url: str | None
+
+
+@dataclass(frozen=True)
 class Hit:
     """One result. ``title_html``/``snippet_html`` are HTML-escaped text with ``<mark>`` around the
-    query's words; everything else is plain text."""
+    query's words; everything else is plain text. ``duplicates`` are the other members of the hit's
+    near-duplicate group (empty when results are not collapsed, or when it has none)."""
 
     id: str
     title: str
@@ -237,13 +267,15 @@ class Hit:
     orgs: tuple[str, ...]
     places: tuple[str, ...]
     score: float
+    duplicates: tuple[Duplicate, ...] = ()
 
 
 @dataclass(frozen=True)
 class SearchResponse:
     """The result of :func:`search.service.run_search`.
 
-    ``total`` counts every matching document (before paging). ``relaxed`` is true when no document
+    ``total`` counts every matching document (before paging); collapsed (``request.collapse``, the
+    default), it counts near-duplicate groups, as do the facet counts. ``relaxed`` is true when no document
     contained all the query's words and the results are the documents containing most of them.
     ``suggestion`` is a "did you mean" query (the results are never those of the suggestion).
     ``facets`` has one list of buckets per name in :data:`FACETS`, plus ``month`` (the months of the

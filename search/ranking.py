@@ -16,12 +16,21 @@ Ranking (in what order), all on whole numpy arrays:
 * a document where a piece occurs only inside longer words gets :data:`FRAGMENT_WEIGHT` × idf, below
   any whole-word match;
 * a term's whole Han run occurring contiguously (proximity) adds :data:`PHRASE_WEIGHT` × its idf;
+* **exact before scattered**: a document containing the whole query as written (normalized: script,
+  width, case; spaces between Han characters dropped, see :func:`exact_text`) adds
+  :data:`EXACT_WEIGHT`, more than any sum of the other scores, so every such document ranks above
+  every document that only has the query's words apart (BM25F orders each tier);
 * the best candidates are re-ranked on their titles: the query's text inside the title, or equal to
-  it (known-item search), adds a large bonus;
+  it (known-item search), adds a large bonus; then on **proximity** (documents that are not exact
+  matches): the shortest stretch of text holding every piece, compared with the pieces' length,
+  adds up to :data:`PROXIMITY_WEIGHT` (words near each other above words far apart);
 * recency breaks ties.
 
 Relaxed mode: when no document contains every term, documents containing at least half of them
-(else any) are ranked, more terms first, and the response says so.
+(else any) are ranked, more terms first, and the response says so; the best
+:data:`RELAXED_DEPTH` are then re-ranked by how much of the query's text they hold in sequence
+(runs of at least :data:`COVERAGE_MIN_RUN` characters), most first: a long query pasted from a
+document puts that document first.
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ from whoosh.reading import IndexReader
 
 from .facets import filter_mask
 from .lexicon import Lexicon
+from .normalize import HAN_CLASS, normalize
 from .query import ParsedQuery, Piece, TermPlan, plan_term, raw_key, title_key
 from .schema import TITLE_BOOST
 from .snapshot import BM25_B, BM25_K1, Snapshot
@@ -50,6 +60,19 @@ TITLE_CONTAINS_BONUS = 4.0
 TITLE_EQUALS_BONUS = 20.0
 SAME_SCRIPT_BONUS = 0.5
 COORD_WEIGHT = 100.0
+#: Added to documents holding the whole query as written: above every other score's sum.
+EXACT_WEIGHT = 1000.0
+#: Proximity re-ranking: at most this bonus, for the best this many non-exact candidates.
+PROXIMITY_WEIGHT = 3.0
+PROXIMITY_DEPTH = 30
+#: Occurrences of a piece looked at per document for proximity.
+PROXIMITY_MAX_HITS = 64
+#: Relaxed re-ranking: candidates compared on the query text they hold in sequence, per character.
+RELAXED_DEPTH = 50
+COVERAGE_WEIGHT = 1000.0
+COVERAGE_MIN_RUN = 3
+#: A query without a Han run is checked for exactness in at most this many candidates' texts.
+EXACT_VERIFY_MAX = 3000
 RECENCY_EPSILON = 1e-3
 #: Candidates whose stored titles are compared with the query (known-item re-ranking).
 RERANK_DEPTH = 20
@@ -72,6 +95,11 @@ class Match:
     notes: tuple[str, ...]
     text_key: str
     raw_key: str = ""
+    #: The whole query as written, normalized (:func:`exact_text`), and the documents holding it.
+    exact: str | None = None
+    exact_docs: np.ndarray | None = None
+    #: The normalized strings of the query's pieces (proximity).
+    pieces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -366,21 +394,132 @@ def match_query(
     # Scores only for the documents that can be results: the postings of a query's words are then
     # decoded only where they can matter (a whole-title query matches a handful of documents).
     cands = _Candidates.of(mask if restrict is None else mask & restrict)
-    part = np.zeros(cands.docs.size, dtype=np.float32)
+    part = np.zeros(cands.docs.size, dtype=np.float64)
     _add_bonuses(part, bonuses, cands)
+    exact = exact_text(parsed)
+    exact_docs = None
+    if exact is not None and not relaxed:
+        exact_docs = _exact_docs(snap, reader, exact, cands)
+        part[cands.rank[exact_docs]] += EXACT_WEIGHT
     for _gmask, score in clauses:
         part += score(cands)
     if hits is not None:
         part += COORD_WEIGHT * hits[cands.docs]
     part += RECENCY_EPSILON * _recency(snap)[cands.docs]
-    scores = np.zeros(snap.size, dtype=np.float32)
+    scores = np.zeros(snap.size, dtype=np.float64)
     scores[cands.docs] = part
     text = _plain_text(parsed)
-    return Match(mask, scores, tuple(plans), relaxed, tuple(notes), title_key(text), raw_key(text))
+    pieces = tuple(dict.fromkeys(p.text for plan in plans for p in plan.pieces))
+    return Match(
+        mask,
+        scores,
+        tuple(plans),
+        relaxed,
+        tuple(notes),
+        title_key(text),
+        raw_key(text),
+        exact,
+        exact_docs,
+        pieces,
+    )
 
 
 def _plain_text(parsed: ParsedQuery) -> str:
     return " ".join(term.text for group in parsed.groups for term in group)
+
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def exact_text(parsed: ParsedQuery) -> str | None:
+    """The whole query as written, normalized for the exact-match tier: every term (no ``OR``
+    alternatives, no pinyin) in order, normalized (script, width, case), whitespace collapsed to one
+    space and dropped unless it separates two Latin letters or digits. None when the query has
+    alternatives or nothing to match."""
+    if not parsed.groups or any(len(group) != 1 or group[0].pinyin for group in parsed.groups):
+        return None
+    norm = normalize(" ".join(group[0].text for group in parsed.groups)).strip()
+    parts = _SPACE_RE.split(norm)
+    out = parts[0]
+    for part in parts[1:]:
+        if out and part and _LATIN_EDGE.match(out[-1]) and _LATIN_EDGE.match(part[0]):
+            out += " "
+        out += part
+    return out or None
+
+
+def _exact_docs(snap: Snapshot, reader: IndexReader, text: str, cands: _Candidates) -> np.ndarray:
+    """The candidates whose normalized text holds ``text`` (:func:`exact_text`; a space there matches
+    any whitespace), narrowed first by the bigram index on its longest Han run."""
+    runs = HAN_RUN_RE.findall(text)
+    if runs:
+        run = max(runs, key=len)
+        cached = snap.derived(("grams", run))  # (a term's run: its proximity bonus looked it up)
+        # else only among the candidates, uncached: a run joined across the query's words is new
+        ids = cached[cands.mask[cached]] if cached is not None else snap.text.docs_with(run, cands.mask)
+        if len(runs) == 1 and runs[0] == text:
+            return ids
+    elif cands.docs.size <= EXACT_VERIFY_MAX:
+        ids = cands.docs
+    else:  # a common Latin phrase: its words' scores order it
+        return cands.docs[:0]
+    if " " not in text:
+        return snap.text.texts.containing(ids, text.encode("utf-8"))
+    pattern = _loose_pattern(text)
+    texts = snap.text.texts
+    return np.asarray([d for d in ids.tolist() if pattern.search(texts[d])], dtype=np.int32)
+
+
+@functools.lru_cache(maxsize=256)
+def _loose_pattern(text: str) -> re.Pattern[str]:
+    return re.compile(r"\s+".join(re.escape(part) for part in text.split(" ")))
+
+
+HAN_RUN_RE = re.compile(f"[{HAN_CLASS}]+")
+
+
+def _min_span(text: str, pieces: tuple[str, ...]) -> int | None:
+    """Length of the shortest stretch of ``text`` holding every piece (None when one is missing)."""
+    events: list[tuple[int, int, int]] = []
+    for index, piece in enumerate(pieces):
+        start, found = text.find(piece), 0
+        while start >= 0 and found < PROXIMITY_MAX_HITS:
+            events.append((start, index, start + len(piece)))
+            found += 1
+            start = text.find(piece, start + 1)
+        if not found:
+            return None
+    events.sort()
+    need = len(pieces)
+    seen = [0] * need
+    have = 0
+    best: int | None = None
+    left = 0
+    for _start, index, end in events:
+        seen[index] += 1
+        have += seen[index] == 1
+        while have == need:
+            first_start, first_index, first_end = events[left]
+            span = max(end, first_end) - first_start
+            best = span if best is None or span < best else best
+            seen[first_index] -= 1
+            have -= seen[first_index] == 0
+            left += 1
+    return best
+
+
+def _coverage(text: str, query: str) -> int:
+    """Characters of ``query`` found in ``text`` in runs of at least :data:`COVERAGE_MIN_RUN`
+    (greedy, left to right: the longest run from each position)."""
+    covered, i, n = 0, 0, len(query)
+    while i < n:
+        length = 0
+        while i + length < n and query[i : i + length + 1] in text:
+            length += 1
+        if length >= COVERAGE_MIN_RUN:
+            covered += length
+        i += max(length, 1)
+    return covered
 
 
 def _recency(snap: Snapshot) -> np.ndarray:
@@ -389,11 +528,44 @@ def _recency(snap: Snapshot) -> np.ndarray:
         dated = snap.date_key > 0
         key = np.zeros(snap.size, dtype=np.float32)
         if dated.any():
-            ranks = np.argsort(np.argsort(snap.date_key, kind="stable"), kind="stable")
+            # one value per date: documents of one day (a text and its twin) tie
+            ranks = np.searchsorted(np.sort(snap.date_key), snap.date_key, side="left")
             key = (ranks / max(snap.size - 1, 1)).astype(np.float32)
             key[~dated] = 0.0
         snap.remember(("recency",), key)
     return key
+
+
+def _text_bonus(
+    snap: Snapshot, match: Match, docs: np.ndarray, scores: np.ndarray, top: np.ndarray
+) -> np.ndarray:
+    """Bonuses (aligned with ``top``, which indexes ``docs`` best first by score) from the texts of
+    the best candidates. Relaxed mode: the query text the best :data:`RELAXED_DEPTH` hold in
+    sequence (:data:`COVERAGE_WEIGHT` per character). Else, with several pieces, proximity for the
+    best :data:`PROXIMITY_DEPTH` that are not exact matches (see the module docstring). Both depend
+    on the score order only, so every page of a query sees the same order."""
+    bonus = np.zeros(top.size, dtype=np.float64)
+    texts = snap.text.texts
+    if match.relaxed:
+        query = match.exact or exact_text_of(match)
+        if query:
+            for k, index in enumerate(top[:RELAXED_DEPTH].tolist()):
+                bonus[k] = COVERAGE_WEIGHT * _coverage(texts[int(docs[index])], query)
+        return bonus
+    if len(match.pieces) < 2:
+        return bonus
+    length = sum(len(p) for p in match.pieces)
+    candidates = np.flatnonzero(scores[top] < EXACT_WEIGHT / 2)[:PROXIMITY_DEPTH]
+    for k in candidates.tolist():
+        span = _min_span(texts[int(docs[top[k]])], match.pieces)
+        if span:
+            bonus[k] = PROXIMITY_WEIGHT * min(1.0, length / span)
+    return bonus
+
+
+def exact_text_of(match: Match) -> str:
+    """The query's text for relaxed re-ranking when it has no exact form (alternatives)."""
+    return "".join(match.pieces)
 
 
 def order(
@@ -406,33 +578,39 @@ def order(
 ) -> np.ndarray:
     """Docnums of ``mask`` in result order, the first ``stop`` of them.
 
-    ``relevance``: score (after known-item re-ranking of the best :data:`RERANK_DEPTH`), newest first
-    on ties; ``date_desc``/``date_asc``: date, then score. ``title_of(docnum)`` returns a stored title.
+    ``relevance``: score (after known-item re-ranking of the best :data:`RERANK_DEPTH`, and the
+    proximity or relaxed-coverage bonus of :func:`_text_bonus`), newest first on ties;
+    ``date_desc``/``date_asc``: date, then score. ``title_of(docnum)`` returns a stored title.
     """
     docs = np.flatnonzero(mask)
     if not docs.size:
         return docs
     scores = match.scores[docs]
     if sort == "relevance":
-        depth = min(docs.size, max(stop, RERANK_DEPTH))
+        depth = max(stop, RERANK_DEPTH, RELAXED_DEPTH if match.relaxed else 0)
+        if not match.relaxed and len(match.pieces) > 1:
+            exact = int(np.count_nonzero(scores >= EXACT_WEIGHT / 2))
+            if exact < stop:  # the page shows documents of the proximity-ranked tier
+                depth = max(depth, exact + PROXIMITY_DEPTH)
+        depth = min(docs.size, depth)
         if depth < docs.size:
             top = np.argpartition(-scores, depth - 1)[:depth]
         else:
             top = np.arange(docs.size)
         top = top[np.argsort(-scores[top], kind="stable")]
+        bonus = _text_bonus(snap, match, docs, scores, top)
         if len(match.text_key) >= RERANK_MIN_CHARS:
-            bonus = np.zeros(top.size, dtype=np.float32)
             for i, index in enumerate(top[:RERANK_DEPTH].tolist()):
                 docnum = int(docs[index])
                 key = snap.title_key(docnum)
                 if key == match.text_key:
                     # the same title in the script the user typed wins over its twin in the other
                     same = snap.raw_title_key(docnum, title_of) == match.raw_key
-                    bonus[i] = TITLE_EQUALS_BONUS + (SAME_SCRIPT_BONUS if same else 0.0)
+                    bonus[i] += TITLE_EQUALS_BONUS + (SAME_SCRIPT_BONUS if same else 0.0)
                 elif match.text_key in key:
-                    bonus[i] = TITLE_CONTAINS_BONUS
-            final = scores[top] + bonus
-            top = top[np.argsort(-final, kind="stable")]
+                    bonus[i] += TITLE_CONTAINS_BONUS
+        if bonus.any():
+            top = top[np.argsort(-(scores[top] + bonus), kind="stable")]
         return docs[top[:stop]]
     dates = snap.date_key[docs]
     if sort == "date_desc":

@@ -30,7 +30,7 @@ from .analysis import on_lexicon_reload
 from .facets import apply_selections, compute_facets, selection_masks
 from .highlight import highlight, snippet
 from .lexicon import Lexicon, load_lexicon
-from .models import Document, Hit, SearchRequest, SearchResponse
+from .models import Document, Duplicate, Hit, SearchRequest, SearchResponse
 from .pinyin import expand_pinyin
 from .query import parse_query, plan_term
 from .ranking import date_mask, match_query, order
@@ -38,7 +38,14 @@ from .snapshot import snapshot_for
 from .store import IndexStore
 from .suggest import suggest
 
-__all__ = ["run_search", "get_document", "highlight_document", "query_marks", "SearchSource"]
+__all__ = [
+    "run_search",
+    "get_document",
+    "document_duplicates",
+    "highlight_document",
+    "query_marks",
+    "SearchSource",
+]
 
 SearchSource: TypeAlias = Searcher | Index | IndexStore | str | os.PathLike[str]
 
@@ -103,8 +110,13 @@ def run_search(source: SearchSource, request: SearchRequest) -> SearchResponse:
         match = match_query(snap, reader, parsed, lexicon, restrict=restrict)
         base = match.mask if dates is None else match.mask & dates
         final = apply_selections(base, masks)
+        # Collapsed: one result per near-duplicate group (its best-scoring member here), and the
+        # total and facet counts count groups.
+        groups = snap.groups if request.collapse else None
+        if groups is not None:
+            final = groups.collapse(final, match.scores)
         total = int(np.count_nonzero(final))
-        facets, facet_values = compute_facets(snap, base, masks, request)
+        facets, facet_values = compute_facets(snap, base, masks, request, groups)
         stop = request.page * request.per_page
 
         def title_of(docnum: int) -> str:
@@ -120,6 +132,7 @@ def run_search(source: SearchSource, request: SearchRequest) -> SearchResponse:
                 float(match.scores[docnum]),
                 request.snippet_chars,
                 snap.text.texts[docnum],
+                _duplicates(reader, groups.members(docnum)) if groups is not None else (),
             )
             for docnum in page_docs
         )
@@ -154,7 +167,40 @@ def _stored_fields(reader: IndexReader, docnum: int) -> dict[str, Any]:
     return dict(reader.stored_fields(docnum))  # pragma: no cover
 
 
-def _hit(fields: dict[str, Any], marks: tuple[str, ...], score: float, size: int, normalized: str) -> Hit:
+def _duplicates(reader: IndexReader, docnums: list[int]) -> tuple[Duplicate, ...]:
+    out = []
+    for docnum in docnums:
+        fields = _stored_fields(reader, docnum)
+        out.append(
+            Duplicate(
+                id=str(fields.get("id")),
+                source=fields.get("source") or None,
+                title=str(fields.get("title") or ""),
+                url=fields.get("url") or None,
+            )
+        )
+    return tuple(out)
+
+
+def document_duplicates(source: SearchSource, doc_id: str) -> tuple[Duplicate, ...]:
+    """The other members of the near-duplicate group of the document ``doc_id`` ("also published
+    as"; empty when it has none or there is no such document)."""
+    with _searcher(source) as searcher:
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None:
+            return ()
+        reader = searcher.reader()
+        return _duplicates(reader, snapshot_for(reader).groups.members(docnum))
+
+
+def _hit(
+    fields: dict[str, Any],
+    marks: tuple[str, ...],
+    score: float,
+    size: int,
+    normalized: str,
+    duplicates: tuple[Duplicate, ...] = (),
+) -> Hit:
     """A result with highlights; ``normalized`` is the document's cached normalized grams text
     (``title + "\\n" + body``), so the snippet does not normalize the body again."""
     title = str(fields.get("title") or "")
@@ -177,6 +223,7 @@ def _hit(fields: dict[str, Any], marks: tuple[str, ...], score: float, size: int
         orgs=_split(fields.get("orgs")),
         places=_split(fields.get("places")),
         score=round(score, 4),
+        duplicates=duplicates,
     )
 
 

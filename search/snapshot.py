@@ -26,6 +26,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader, TermNotFound
 
 from .codec import block_table, mapped_postings, read_block, term_keys
+from .dedup import DupGroups
 from .normalize import normalize
 from .query import raw_key, title_key_of_normalized
 from .schema import FACET_FIELDS
@@ -124,6 +125,46 @@ class FacetColumn:
             return self.totals - self._count(docs.ids)
         return self._count(docs.ids)
 
+    def uniform(self, group: np.ndarray, dup: np.ndarray) -> np.ndarray:
+        """Per document: whether every member of its near-duplicate group (``group``, among the
+        ``dup`` documents) has the same values as it (the usual case: a twin's facets are its
+        original's), so that the group can be counted through any one member."""
+        out = np.zeros(group.size, dtype=bool)
+        first: dict[int, tuple[int, ...]] = {}
+        mixed: set[int] = set()
+        for doc in np.flatnonzero(dup).tolist():
+            values = tuple(self.doc_vals[self.indptr[doc] : self.indptr[doc + 1]].tolist())
+            g = int(group[doc])
+            if first.setdefault(g, values) != values:
+                mixed.add(g)
+        docs = np.flatnonzero(dup)
+        out[docs] = ~np.isin(group[docs], np.fromiter(mixed, dtype=np.int64, count=len(mixed)))
+        return out
+
+    def group_counts(
+        self, docs: np.ndarray, firsts: np.ndarray, group: np.ndarray, uniform: np.ndarray
+    ) -> np.ndarray:
+        """For each value, the number of distinct groups (``group[docnum]``) among the documents
+        ``docs`` having it (near-duplicate groups count once per value). ``firsts`` holds one of
+        ``docs`` per group: a group whose members all have the same values (``uniform``) counts
+        through it; the others' (value, group) pairs are counted distinct."""
+        size = len(self.values)
+        if not docs.size or not size:
+            return np.zeros(size, dtype=np.int64)
+        counts = self._count(firsts[uniform[firsts]])
+        docs = docs[~uniform[docs]]
+        if not docs.size:
+            return counts
+        starts = self.indptr[docs]
+        lengths = self.indptr[docs + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(size, dtype=np.int64)
+        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        vals = self.doc_vals[np.arange(total) + shift].astype(np.int64)
+        pairs = np.unique(np.repeat(group[docs].astype(np.int64), lengths) * size + vals)
+        return counts + np.bincount(pairs % size, minlength=size)
+
     def _count(self, docs: np.ndarray) -> np.ndarray:
         size = len(self.values)
         if self.codes is not None:
@@ -196,6 +237,17 @@ class Snapshot:
         self.text = TextIndex.for_reader(reader)
         # Built now rather than by the first query with a Latin fragment (a tenth of a second).
         self.latin_vocabulary(reader)
+        # Near-duplicate groups: persisted by the indexer with the text index (else computed here).
+        self.groups = DupGroups.of(self.text.groups(self._date_of), self.live, _id_reader(reader))
+        #: Per facet (and ``month``): which documents' groups count through any one member.
+        self.uniform = {
+            name: column.uniform(self.groups.group, self.groups.dup)
+            for name, column in [*self.facets.items(), ("month", self.months)]
+        }
+
+    def _date_of(self, docnum: int) -> str | None:
+        key = int(self.date_key[docnum])
+        return f"{key // 10000:04d}-{key // 100 % 100:02d}-{key % 100:02d}" if key else None
 
     def title_key(self, docnum: int) -> str:
         """:func:`search.query.title_key` of a document's title, from the generation's normalized
@@ -485,6 +537,15 @@ def _read_matcher(matcher: Any, ids: list[int], weights: list[float]) -> None:
         matcher.next()
 
 
+def _id_reader(reader: IndexReader) -> Callable[[int], str]:
+    """A document's id by docnum, from the sortable ``id`` column: reading stored fields instead
+    would keep the segments' stored-field files in memory (over 50 MB for the benchmark index)."""
+    if not reader.has_column("id"):  # pragma: no cover - an index without the column
+        return lambda docnum: str(reader.stored_fields(docnum).get("id"))
+    column = reader.column_reader("id")
+    return lambda docnum: str(column[docnum])
+
+
 def _date_int(value: str) -> int:
     digits = value.replace("-", "")
     return int(digits) if digits.isdigit() and len(digits) == 8 else 0
@@ -532,12 +593,15 @@ _segment_lock = threading.Lock()
 
 
 def _cached(leaf: Any, what: tuple[Any, ...], build: Callable[[], Any]) -> Any:
-    """``build()`` for ``what`` of the segment ``leaf`` reads, cached by segment id and size (a segment's
-    terms, postings and lengths never change; only its deletions do, which callers apply)."""
+    """``build()`` for ``what`` of the segment ``leaf`` reads, cached by index folder, segment id and
+    size (a segment's terms, postings and lengths never change; only its deletions do, which callers
+    apply). The folder is part of the key: segment ids are random names, and processes that start from
+    the same random state (forks, or a fixed seed) name the segments of two indexes alike."""
     segment = leaf.segment() if hasattr(leaf, "segment") else None
-    if segment is None:
+    folder = _leaf_folder(leaf)
+    if segment is None or folder is None:
         return build()
-    key = (segment.segment_id(), segment.doc_count_all(), *what)
+    key = (folder, segment.segment_id(), segment.doc_count_all(), *what)
     with _segment_lock:
         hit = _segment_cache.get(key)
         if hit is not None:
@@ -549,6 +613,15 @@ def _cached(leaf: Any, what: tuple[Any, ...], build: Callable[[], Any]) -> Any:
         while len(_segment_cache) > SEGMENT_CACHE:
             _segment_cache.popitem(last=False)
     return value
+
+
+def _leaf_folder(leaf: Any) -> str | None:
+    storage = getattr(leaf, "_storage", None)
+    # A compound segment is read through an OverlayStorage(compound file, the folder's storage).
+    while storage is not None and not hasattr(storage, "folder") and hasattr(storage, "b"):
+        storage = storage.b
+    folder = getattr(storage, "folder", None)
+    return folder if isinstance(folder, str) else None
 
 
 def _segment_facet_terms(leaf: Any, field: str) -> list[tuple[str, np.ndarray]]:

@@ -63,9 +63,13 @@ _SEPARATOR = "\x00"
 #: Name prefix of a persisted text index in a generation directory (``textindex-<TOC generation>``).
 PREFIX = "textindex-"
 #: Bumped when the files' layout changes: an index of another format is rebuilt in memory.
-FORMAT = 1
+#: 2: ``groups.npy``, the near-duplicate group of every document (:mod:`search.dedup`); an index of
+#: format 1 (without it) is still mapped, its groups computed in memory on first use.
+FORMAT = 2
+_READABLE = (1, FORMAT)
 _ARRAYS = ("keys", "starts", "docs", "offsets")
 _BLOB = "texts.utf8"
+_GROUPS = "groups.npy"
 _META = "meta.json"
 
 #: What identifies the docnums of a generation: (segment id, documents, live documents) per segment.
@@ -148,13 +152,27 @@ class TextIndex:
     """
 
     def __init__(
-        self, texts: Sequence[str] | Texts, arrays: tuple[np.ndarray, ...] | None = None, mapped: bool = False
+        self,
+        texts: Sequence[str] | Texts,
+        arrays: tuple[np.ndarray, ...] | None = None,
+        mapped: bool = False,
+        groups: np.ndarray | None = None,
     ):
         self.texts = texts if isinstance(texts, Texts) else Texts.from_strings(texts)
         if arrays is None:
             arrays = _build(list(texts))
         self.keys, self.starts, self.docs = arrays
         self.mapped = mapped
+        self._groups = groups
+
+    def groups(self, date_of: Callable[[int], str | None] | None = None) -> np.ndarray:
+        """The near-duplicate group of every document (:func:`search.dedup.group_texts`): persisted
+        with the index, else computed on first use (``date_of`` as there)."""
+        if self._groups is None:
+            from .dedup import group_texts  # (search.dedup reads this module's character ranges)
+
+            self._groups = group_texts(self.texts, date_of)
+        return self._groups
 
     @classmethod
     def from_reader(cls, reader: IndexReader) -> TextIndex:
@@ -179,17 +197,23 @@ class TextIndex:
             meta = json.loads((path / _META).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if meta.get("format") != FORMAT or _as_fingerprint(meta.get("fingerprint")) != fingerprint(reader):
+        if meta.get("format") not in _READABLE:
+            return None
+        if _as_fingerprint(meta.get("fingerprint")) != fingerprint(reader):
             return None
         try:
             keys, starts, docs, offsets = (_map_array(path / f"{name}.npy") for name in _ARRAYS)
             blob = _map_blob(path / _BLOB)
+            groups = np.load(path / _GROUPS, allow_pickle=False) if meta["format"] == FORMAT else None
         except (OSError, ValueError):
             return None
-        return cls(Texts(blob, offsets), (keys, starts, docs), mapped=True)
+        return cls(Texts(blob, offsets), (keys, starts, docs), mapped=True, groups=groups)
 
-    def save(self, path: Path, prints: Fingerprint) -> None:
-        """Write the index into the directory ``path`` (which must not exist), atomically."""
+    def save(
+        self, path: Path, prints: Fingerprint, date_of: Callable[[int], str | None] | None = None
+    ) -> None:
+        """Write the index and its near-duplicate groups (``date_of`` as in :meth:`groups`) into the
+        directory ``path`` (which must not exist), atomically."""
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
@@ -200,6 +224,7 @@ class TextIndex:
                 np.save(tmp / f"{name}.npy", np.ascontiguousarray(array))
             with open(tmp / _BLOB, "wb") as fh:
                 fh.write(self.texts.blob)
+            np.save(tmp / _GROUPS, self.groups(date_of))
             meta = {"format": FORMAT, "documents": len(self.texts), "fingerprint": prints}
             (tmp / _META).write_text(json.dumps(meta), encoding="utf-8")
             os.replace(tmp, path)
@@ -328,7 +353,7 @@ def persisted_texts(path: Path) -> tuple[Fingerprint, Texts] | None:
     read-only), without its bigram arrays; None when it is missing, unreadable or of another format."""
     try:
         meta = json.loads((path / _META).read_text(encoding="utf-8"))
-        prints = _as_fingerprint(meta.get("fingerprint")) if meta.get("format") == FORMAT else None
+        prints = _as_fingerprint(meta.get("fingerprint")) if meta.get("format") in _READABLE else None
         texts = Texts(_map_blob(path / _BLOB), _map_array(path / "offsets.npy"))
     except (OSError, ValueError, TypeError):
         return None

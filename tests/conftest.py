@@ -48,7 +48,11 @@ def searcher(demo_index: Path) -> Iterator[Searcher]:
 
 
 def search(searcher: Searcher, q: str, **kwargs: object) -> SearchResponse:
-    """``run_search`` with a request built from keyword arguments (``QueryError`` on bad ones)."""
+    """``run_search`` with a request built from keyword arguments (``QueryError`` on bad ones).
+
+    Every matching document, as before near-duplicate collapsing (``collapse=False``), unless the
+    test asks for collapsed results: the recall and ranking tests count twins apart."""
+    kwargs.setdefault("collapse", False)
     return run_search(searcher, SearchRequest.create(q, **kwargs))  # type: ignore[arg-type]
 
 

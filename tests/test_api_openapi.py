@@ -46,6 +46,7 @@ def test_document_is_valid_openapi_3_1(spec: dict) -> None:
         "page",
         "per_page",
         "sort",
+        "collapse",
         "source",
         "category",
         "year",

@@ -38,7 +38,8 @@ def search_ids(source: SearchSource, q: str) -> set[str]:
     found: set[str] = set()
     page = 1
     while True:
-        response = run_search(source, SearchRequest.create(q, page=page, per_page=MAX_PER_PAGE))
+        request = SearchRequest.create(q, page=page, per_page=MAX_PER_PAGE, collapse=False)  # twins apart
+        response = run_search(source, request)
         if response.relaxed:
             return set()
         found.update(hit.id for hit in response.hits)

@@ -52,7 +52,7 @@ def test_cli_and_api_print_the_same_body_for_the_same_request(demo_index: Path, 
 
 def test_readable_output_and_filters(demo_index: Path) -> None:
     result = CliRunner().invoke(
-        main, ["search", "科创中国", "--index-dir", str(demo_index), "--year", "2020"]
+        main, ["search", "科创中国", "--index-dir", str(demo_index), "--year", "2020", "--no-collapse"]
     )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].startswith("2 results")
@@ -78,3 +78,5 @@ def test_search_quality_bars_on_the_demo_index(demo_index: Path) -> None:
     assert report.script_equivalence >= 0.98, report.failures
     assert report.known_item >= 0.98, report.failures
     assert report.zero_result_rate <= 0.05
+    # fragments (issue #12): every document holding a random piece is in its top 10
+    assert report.fragment_queries == 120 and report.fragment_top10 >= 0.98, report.failures

@@ -156,6 +156,7 @@ def test_response_json_has_the_api_shape(searcher: Searcher) -> None:
         "orgs",
         "places",
         "score",
+        "duplicates",
     }
     assert set(data["facets"]) == {"source", "category", "year", "person", "org", "place"}
 

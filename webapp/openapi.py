@@ -133,6 +133,7 @@ def _schemas() -> dict[str, Any]:
             "orgs",
             "places",
             "score",
+            "duplicates",
         ],
         "properties": {
             "id": {"type": "string"},
@@ -150,6 +151,23 @@ def _schemas() -> dict[str, Any]:
             "orgs": _STRINGS,
             "places": _STRINGS,
             "score": {"type": "number"},
+            "duplicates": {
+                "type": "array",
+                "description": "Also published as: the other members of the hit's near-duplicate group "
+                "(the same announcement in the other script, or reposted under another title). Empty "
+                "when it has none, and with collapse=false.",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["id", "source", "title", "url"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "source": _NULLABLE_STRING,
+                        "title": {"type": "string"},
+                        "url": _NULLABLE_STRING,
+                    },
+                },
+            },
         },
     }
     query = {
@@ -163,6 +181,7 @@ def _schemas() -> dict[str, Any]:
             "filters",
             "date_from",
             "date_to",
+            "collapse",
             "relaxed",
             "notes",
             "terms",
@@ -179,6 +198,7 @@ def _schemas() -> dict[str, Any]:
             },
             "date_from": {"type": ["string", "null"]},
             "date_to": {"type": ["string", "null"]},
+            "collapse": {"type": "boolean", "description": "One hit per near-duplicate group."},
             "relaxed": {
                 "type": "boolean",
                 "description": "No document contained every word; hits contain most of them.",
@@ -316,6 +336,14 @@ def _search_parameters() -> list[dict[str, Any]]:
             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
         },
         {"name": "sort", "in": "query", "schema": {"enum": list(SORTS), "default": "relevance"}},
+        {
+            "name": "collapse",
+            "in": "query",
+            "description": "true (default): one hit per near-duplicate group (its best-ranked member; the "
+            "others are the hit's duplicates), and total and facet counts count groups. false: every "
+            "member is a hit of its own.",
+            "schema": {"type": "boolean", "default": True},
+        },
     ]
     for spec in FACET_SPECS:
         params.append(

@@ -8,6 +8,7 @@ loop). Everything works with plain links and GET forms, without JavaScript.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from search.facetspec import FACETS, facet_spec
-from search.models import Document, SearchRequest, SearchResponse, parse_date_bound
-from search.service import get_document, highlight_document, run_search
+from search.models import Document, Duplicate, SearchRequest, SearchResponse, parse_date_bound
+from search.service import document_duplicates, get_document, highlight_document, run_search
 
 from .deadline import time_limit
 from .errors import ApiError
@@ -92,6 +93,8 @@ class HitView:
     url: str | None
     doc_url: str
     chips: list[Chip]
+    #: "Also published as": the other members of the hit's near-duplicate group (document pages).
+    duplicates: list[Link] = field(default_factory=list)
 
 
 @dataclass
@@ -201,6 +204,7 @@ def build_view(result: SearchResponse, state: SearchState) -> SearchView:
             url=hit.url,
             doc_url=_doc_url(hit.id, result.request.q),
             chips=_hit_chips(hit, state),
+            duplicates=_duplicate_links(hit.duplicates, result.request.q),
         )
         for hit in result.hits
     ]
@@ -257,6 +261,13 @@ def build_view(result: SearchResponse, state: SearchState) -> SearchView:
 
 def _source_feed(name: str, value: str) -> str | None:
     return feed_url([("source", value)]) if name == "source" else None
+
+
+def _duplicate_links(duplicates: Iterable[Duplicate], q: str) -> list[Link]:
+    """Links to the document pages of a group's other members, labelled by title and source."""
+    return [
+        Link(f"{d.title}（{d.source}）" if d.source else d.title, _doc_url(d.id, q)) for d in duplicates
+    ]
 
 
 def _doc_url(doc_id: str, q: str) -> str:
@@ -357,6 +368,7 @@ class DocView:
     body_html: Markup
     entities: list[tuple[str, str, tuple[str, ...]]]
     link: str | None
+    duplicates: list[Link] = field(default_factory=list)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.doc, name)
@@ -379,6 +391,7 @@ def document(doc_id: str) -> str:
             ("org", _("Organizations"), doc.orgs),
             ("place", _("Places"), doc.places),
         ],
+        duplicates=_duplicate_links(document_duplicates(get_searcher(), doc_id), q),
     )
     back_url = SearchState.from_args(request.args).url() if q else None
     return render_template("doc.html", doc=view, back_url=back_url)

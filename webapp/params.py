@@ -37,4 +37,5 @@ def parse_search_request(args: MultiDict[str, str], *, facet_more: bool = False)
         date_from=args.get("date_from"),
         date_to=args.get("date_to"),
         facet_more=args.getlist("more") if facet_more else None,
+        collapse=args.get("collapse"),
     )

@@ -1,0 +1,231 @@
+"""Issue #12 on the real demo index: the passage a member remembers comes first (exact before
+scattered, proximity, relaxed long queries), and one announcement is one result (near-duplicate
+groups, collapsed results, group counts)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import opencc
+import pytest
+from whoosh.searching import Searcher
+
+from indexer.writer import index_paths
+from search.analysis import grams_text
+from search.dedup import group_texts
+from search.models import SearchRequest
+from search.normalize import normalize
+from search.query import parse_query
+from search.ranking import _min_span, exact_text
+from search.service import run_search
+from search.snapshot import Snapshot, snapshot_for
+from search.store import IndexStore
+from search.textindex import PREFIX, TextIndex, index_folder
+
+from .conftest import FIXTURES, SAMPLE_POST, search
+
+DOCS = {d["id"]: d for d in map(json.loads, FIXTURES.read_text(encoding="utf-8").splitlines())}
+TUNA = "tuna-2019-03-23-events-tuna-now-and-future"  # "……系统架构、运维服务等尚需改进的部分"
+S2T = opencc.OpenCC("s2t")
+
+
+def holders(searcher: Searcher, piece: str) -> set[str]:
+    """Ids of the live documents whose normalized title + body hold ``piece`` (normalized) as is."""
+    snap = snapshot_for(searcher.reader())
+    needle = normalize(piece)
+    return {
+        searcher.stored_fields(d)["id"]
+        for d in range(snap.size)
+        if snap.live[d] and needle in snap.text.texts[d]
+    }
+
+
+def _docnums(searcher: Searcher, ids: list[str]) -> list[int]:
+    return [searcher.document_number(id=i) for i in ids]
+
+
+def ranked(searcher: Searcher, q: str, **kwargs: object) -> list[str]:
+    return [hit.id for hit in search(searcher, q, per_page=50, **kwargs).hits]
+
+
+# --- exact before scattered -------------------------------------------------------------------
+
+
+def test_the_exact_piece_ranks_above_its_scattered_words(searcher: Searcher) -> None:
+    assert holders(searcher, "运维服务等") == {TUNA}
+    response = search(searcher, "运维服务等")
+    # 143 documents have 运维 and 服务 somewhere; the one that has the piece as written is first
+    assert response.total == 143 and not response.relaxed
+    assert response.hits[0].id == TUNA
+
+
+def test_words_apart_keep_and_semantics_and_their_exact_sequence_first(searcher: Searcher) -> None:
+    exact = holders(searcher, "服务等")
+    assert exact == {"cast-71091", TUNA, "twpres-27362"}
+    apart = ranked(searcher, "服务 等")
+    # AND of the words: every result holds both
+    snap = snapshot_for(searcher.reader())
+    texts = [snap.text.texts[d] for d in _docnums(searcher, apart)]
+    assert texts and all("服务" in text and "等" in text for text in texts)
+    assert set(apart[:3]) == exact
+    assert exact_text(parse_query("服务 等")) == "服务等"
+    assert exact_text(parse_query("COVID 19 疫苗")) == "covid 19疫苗"  # a space stays between Latin words
+    assert exact_text(parse_query("学会 OR 协会")) is None  # alternatives have no single sequence
+
+
+def test_a_quoted_phrase_keeps_its_meaning(searcher: Searcher) -> None:
+    # "服务 等" quoted: the phrase must occur as is (spaces between Han characters do not count)
+    assert set(ranked(searcher, '"服务 等"')) == holders(searcher, "服务等")
+
+
+def test_random_demo_pieces_put_all_their_documents_first(searcher: Searcher) -> None:
+    """Pieces of 2–12 characters cut at random (seeded) positions, crossing word boundaries: every
+    document holding the piece, when at most five do, is in the top 10."""
+    rng = random.Random(12)
+    ids = sorted(DOCS)
+    checked = 0
+    while checked < 40:
+        doc = DOCS[rng.choice(ids)]
+        text = doc["body"] or doc["title"]
+        length = rng.randint(2, 12)
+        start = rng.randrange(0, max(1, len(text) - length))
+        piece = text[start : start + length]
+        if any(c.isspace() or c in "\"“”「」『』-:" for c in piece) or not any(c.isalnum() for c in piece):
+            continue
+        wanted = holders(searcher, piece)
+        if not 1 <= len(wanted) <= 5:
+            continue
+        checked += 1
+        top = ranked(searcher, piece)[:10]
+        assert wanted <= set(top), piece
+        assert set(top[: len(wanted)]) == wanted, piece  # all of them above every scattered match
+
+
+def test_a_traditional_piece_finds_the_simplified_document_first(searcher: Searcher) -> None:
+    traditional = S2T.convert("运维服务等")
+    assert traditional == "運維服務等"
+    assert ranked(searcher, traditional)[0] == TUNA  # a Simplified document without a twin
+    # and the same order as the Simplified query
+    assert ranked(searcher, traditional)[:10] == ranked(searcher, "运维服务等")[:10]
+
+
+def test_a_long_query_found_only_in_relaxed_mode_puts_its_document_first(searcher: Searcher) -> None:
+    body = DOCS["cast-74672"]["body"]
+    pasted = body[:40]  # "12月7日，2017世界智能制造大会在南京举行，中国科协党组书记、常务副主席……"
+    response = search(searcher, pasted + " 量子引力波望远镜")  # one word no document has with the rest
+    assert response.relaxed
+    assert response.hits[0].id in {"cast-74672", "cast-74672-hant"}
+
+
+def test_proximity_span_is_the_shortest_stretch_holding_every_piece() -> None:
+    text = normalize(DOCS[TUNA]["body"])
+    span = _min_span(text, ("运维", "服务"))
+    assert span == len("运维服务")
+    assert _min_span(text, ("运维", "没有这个词")) is None
+
+
+# --- one announcement, one result -------------------------------------------------------------
+
+
+def test_traditional_twins_collapse_with_the_other_script_offered(searcher: Searcher) -> None:
+    collapsed = search(searcher, "科创中国", collapse=True)
+    assert collapsed.total == 2
+    by_id = {hit.id: hit for hit in collapsed.hits}
+    assert set(by_id) == {"cast-120382", "000_99532756a9d00d77"}
+    (twin,) = by_id["cast-120382"].duplicates
+    assert twin.id == "cast-120382-hant" and twin.title == DOCS["cast-120382-hant"]["title"]
+    assert twin.source == "中国科协" and twin.url == DOCS["cast-120382-hant"]["url"]  # the stored fields
+    assert by_id["000_99532756a9d00d77"].duplicates == ()
+    # the same hits for the query in the other script
+    assert [h.id for h in search(searcher, "科創中國", collapse=True).hits] == [h.id for h in collapsed.hits]
+    every = search(searcher, "科创中国", collapse=False)
+    assert every.total == 3 and all(hit.duplicates == () for hit in every.hits)
+
+
+def test_api_page_and_document_page_show_also_published_as(web_client) -> None:
+    body = web_client.get("/api/v1/search", query_string={"q": "科创中国"}).get_json()
+    assert body["total"] == 2 and body["query"]["collapse"] is True
+    hit = next(h for h in body["hits"] if h["id"] == "cast-120382")
+    twin = DOCS["cast-120382-hant"]
+    assert hit["duplicates"] == [
+        {"id": twin["id"], "source": "中国科协", "title": twin["title"], "url": twin["url"]}
+    ]
+    every = web_client.get("/api/v1/search", query_string={"q": "科创中国", "collapse": "false"}).get_json()
+    assert every["total"] == 3 and all(h["duplicates"] == [] for h in every["hits"])
+    bad = web_client.get("/api/v1/search", query_string={"q": "科创中国", "collapse": "maybe"})
+    assert bad.status_code == 400 and bad.get_json()["error"]["param"] == "collapse"
+    page = web_client.get("/", query_string={"q": "科创中国"}).get_data(as_text=True)
+    assert "共 2 条结果" in page and "另见" in page and 'href="/doc/cast-120382-hant?q=' in page
+    doc = web_client.get("/doc/cast-120382-hant").get_data(as_text=True)
+    assert "另见" in doc and 'href="/doc/cast-120382"' in doc
+
+
+@pytest.mark.parametrize("q", ["", "学会", "科创中国"])
+def test_collapsed_facet_counts_equal_what_selecting_the_value_shows(searcher: Searcher, q: str) -> None:
+    response = search(searcher, q, collapse=True, facet_limit=1000)
+    assert response.total < search(searcher, q, collapse=False).total  # twins are among the matches
+    for name in ("source", "category", "year"):
+        for bucket in response.facets[name]:
+            selected = search(searcher, q, collapse=True, filters={name: [bucket.value]})
+            assert selected.total == bucket.count, (q, name, bucket.value)
+
+
+def test_near_duplicates_are_copies_not_templates() -> None:
+    doc = DOCS["cast-74672"]
+    original = normalize(grams_text(doc["title"], doc["body"]))
+    twin = normalize(grams_text(DOCS["cast-74672-hant"]["title"], DOCS["cast-74672-hant"]["body"]))
+    repost = normalize(grams_text("世界智能制造大会开幕", doc["body"] + "\n（来源：中国科协网站）"))
+    # the same template with another day and another official: another announcement
+    other_day = original.replace("12月7日", "11月9日").replace("2017", "2018")
+    unrelated = normalize(grams_text(DOCS[TUNA]["title"], DOCS[TUNA]["body"]))
+    groups = group_texts([original, twin, repost, other_day, unrelated]).tolist()
+    assert groups == [0, 0, 0, 3, 4]
+    dated = ["2017-12-08", "2017-12-08", "2017-12-09", None, None]
+    assert group_texts([original, twin, repost], lambda i: dated[i]).tolist() == [0, 0, 0]
+    far = ["2017-12-08", "2018-12-08"]  # the same text a year later: a yearly notice, not a copy
+    assert group_texts([original, twin], lambda i: far[i]).tolist() == [0, 1]
+
+
+def test_an_incrementally_added_repost_joins_the_existing_group(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    index_paths([FIXTURES, SAMPLE_POST], index_dir, workers=1)
+    doc = DOCS["cast-70889"]  # a 5,000-character report, and its Traditional twin cast-70889-hant
+    repost = {
+        **doc,
+        "id": "repost-70889",
+        "title": "转载：" + doc["title"][:10] + "（全文）",
+        "source": "某学会网站 (example.org)",
+        "url": "https://example.org/news/70889.html",
+        "body": "本文转载自中国科协网站，版权归原作者所有。\n" + doc["body"] + "\n（责任编辑：王明）",
+    }
+    more = tmp_path / "repost.jsonl"
+    more.write_text(json.dumps(repost, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = index_paths([more], index_dir, workers=1)  # incremental: one document added
+    assert report.added == 1
+    response = run_search(index_dir, SearchRequest.create("李必军"))  # once, deep in the report
+    assert response.total == 1
+    (hit,) = response.hits
+    members = {hit.id, *(d.id for d in hit.duplicates)}
+    assert members == {"cast-70889", "cast-70889-hant", "repost-70889"}
+    every = run_search(index_dir, SearchRequest.create("李必军", collapse=False))
+    assert {h.id for h in every.hits} == members
+
+
+def test_a_text_index_written_before_groups_is_still_mapped(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    index_paths([FIXTURES, SAMPLE_POST], index_dir, workers=1)
+    store = IndexStore(index_dir)
+    with store.open().searcher() as s:
+        path = Path(index_folder(s.reader()) or "") / f"{PREFIX}{s.reader().generation()}"
+        expected = np.load(path / "groups.npy")
+        # as format 1 wrote it: no groups.npy
+        (path / "groups.npy").unlink()
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        (path / "meta.json").write_text(json.dumps({**meta, "format": 1}), encoding="utf-8")
+        loaded = TextIndex.load(s.reader())
+        assert loaded is not None and loaded.mapped  # mapped, not rebuilt from the stored fields
+        snap = Snapshot(s.reader())  # the same groups, computed in memory (with the documents' dates)
+        assert snap.text.mapped and snap.groups.group.tolist() == expected.tolist()
