@@ -18,6 +18,10 @@ or month in the text and no ``reference_date``) is dropped.
 The primary ``date`` (gold guidelines §6) is the first date of the document's opening (title and the
 first :data:`OPENING_CHARS` characters) or of a ``时间：``/``日期：`` field, skipping deadlines
 (``截止``, ``前报名`` …); ``None`` when the opening states no date (only ``近日``/``日前``).
+
+The reference date (:func:`reference_date`) is the metadata date, else the date a url or file name
+carries (``/art/2020/3/20/``, ``/2024/08/15/``, ``20260616``); without either, the first full date of the
+text (with year and month) anchors the year-less days of the whole text, also those written before it.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from dataclasses import dataclass, field
 
 from search.normalize import normalize
 
-__all__ = ["DateInfo", "extract_dates", "OPENING_CHARS"]
+__all__ = ["DateInfo", "extract_dates", "reference_date", "date_in_name", "OPENING_CHARS"]
 
 # How far into a document its main event's date is looked for; dates further in are background.
 OPENING_CHARS = 260
@@ -61,6 +65,40 @@ _URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。；、）)]*")
 _DAY_BLOCKERS = set("每第月个个号.:/-")
 _DEADLINE_RE = re.compile(r"截止|截至|前报名|之前|以前|为止|前提交|前发送|前报送|deadline")
 _FIELD_RE = re.compile(r"(?:时间|日期)[:：]")
+
+
+# A date in a url path or a file name: year, month and day separated (/2020/3/20/, 2024-08-15, 2024_08_15)
+# or written as eight digits (20260616), never inside a longer run of digits.
+_NAME_DATE_RES = (
+    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})([/_.-])([0-9]{1,2})\2([0-9]{1,2})(?![0-9])"),
+    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})()([0-9]{2})([0-9]{2})(?![0-9])"),
+)
+
+
+def date_in_name(name: str | None) -> str | None:
+    """The first valid date (``YYYY-MM-DD``) a url or file name carries, else ``None``.
+
+    ``http://www.cast.org.cn/art/2020/3/20/art_80_1.html`` → ``2020-03-20``;
+    ``https://tv.cctv.com/2024/08/15/VIDE….shtml`` → ``2024-08-15``; ``notice_20260616.html`` →
+    ``2026-06-16``. Digits that make no valid date (``99532756``) are skipped.
+    """
+    if not name:
+        return None
+    for pattern in _NAME_DATE_RES:
+        for m in pattern.finditer(name):
+            day = _make(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+            if day is not None:
+                return day.isoformat()
+    return None
+
+
+def reference_date(meta_date: str | None, url: str | None = None, name: str | None = None) -> str | None:
+    """The date that supplies missing years and months: ``meta_date`` when it is a valid
+    ``YYYY-MM-DD`` date, else the date in ``url``, else the date in the file ``name``; ``None`` when none
+    carries one (then :func:`extract_dates` anchors on the text's own first full date)."""
+    if _parse_reference(meta_date) is not None:
+        return meta_date
+    return date_in_name(url) or date_in_name(name)
 
 
 @dataclass(frozen=True)
@@ -206,6 +244,10 @@ def extract_dates(text: str, reference_date: str | None = None, *, normalized: s
         if year is not None and m.group("d"):
             anchors.append((m.start(), year, month))
     anchors.sort()
+    if ref is None and anchors:
+        # No reference date: the text's first full date anchors the year-less days (guidelines §6).
+        first_year, first_month = anchors[0][1], anchors[0][2]
+        ref = dt.date(first_year, first_month or 1, 1)
 
     for m, year, month in ymd:
         if year is None:

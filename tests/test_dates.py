@@ -102,3 +102,37 @@ def test_no_primary_date_when_only_recent_is_said() -> None:
 
 def test_unanchored_day_is_dropped() -> None:
     assert extract_dates("28日上午，八宝山革命公墓礼堂庄严肃穆。").dates == []
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("http://www.cast.org.cn/art/2020/3/20/art_80_114055.html", "2020-03-20"),
+        ("https://tv.cctv.com/2024/08/15/VIDE1zz4q92SxABxG3CKgoRt240815.shtml", "2024-08-15"),
+        ("data/posts/notice_20260616.html", "2026-06-16"),
+        ("posts/000_99532756a9d00d77.txt", None),  # eight digits that make no date
+        ("https://www.president.gov.tw/NEWS/22288", None),
+        (None, None),
+    ],
+)
+def test_date_in_a_url_or_file_name(name: str | None, expected: str | None) -> None:
+    from indexer.dates import date_in_name
+
+    assert date_in_name(name) == expected
+
+
+def test_reference_date_prefers_metadata_then_url_then_file_name() -> None:
+    from indexer.dates import reference_date
+
+    url = "http://www.cast.org.cn/art/2020/2/26/art_80_114055.html"
+    assert reference_date("2020-02-27", url, "x_20190101.html") == "2020-02-27"
+    assert reference_date(None, url, "x_20190101.html") == "2020-02-26"
+    assert reference_date("not a date", None, "x_20190101.html") == "2019-01-01"
+    assert reference_date(None, None, None) is None
+
+
+def test_without_reference_the_first_full_date_anchors_earlier_days() -> None:
+    # A notice without metadata date: the year-less day before the full date takes its year and month.
+    text = "本会定于12日召开理事会，报名截止2023年5月10日，会议议程另行通知。"
+    assert extract_dates(text).dates == ["2023-05-10", "2023-05-12"]
+    assert extract_dates("定于12日召开理事会。").dates == []  # nothing to anchor on: dropped
