@@ -390,3 +390,42 @@ def test_a_list_of_things_beside_a_name_gives_no_person():
     people = extract_entities(text).people
     assert "宣传栏" not in people
     assert "王平" in people
+
+
+def _spans(text: str) -> list[tuple[str, str]]:
+    return [(m.kind, m.surface) for m in find_mentions(text) if not m.implied]
+
+
+def test_gazetteer_places_prefecture_county_and_foreign() -> None:
+    # Prefecture-level cities the lexicon does not list, a capital after 首都, a country, a region.
+    assert _spans("绵阳、宜宾两地科协联合举办活动。") == [("place", "绵阳"), ("place", "宜宾")]
+    assert _spans("乌克兰首都基辅4日遭袭。") == [("place", "乌克兰"), ("place", "基辅")]
+    assert _spans("立陶宛支持华南地区的合作。") == [("place", "立陶宛"), ("place", "华南")]
+    # Canonical names merge a unit's forms (德意志联邦共和国 → 德国).
+    assert [m.canonical for m in find_mentions("德意志联邦共和国总理访华")] == ["德国"]
+
+
+def test_weak_gazetteer_name_needs_a_place_context() -> None:
+    # 大兴 is also a common word ("on a large scale"): a place in a list of places or after 到.
+    assert ("place", "大兴") in _spans("先后多次到大兴、通州、丰台的厂家等货。")
+    assert [k for k, s in _spans("各地大兴调查研究之风。") if s == "大兴"] == []
+
+
+def test_place_cut_into_single_characters() -> None:
+    assert ("place", "印太") in _spans("拥护整个印太地区的自由。")
+
+
+def test_transliterated_names() -> None:
+    assert _spans("欢迎总理奥拉夫·朔尔茨访华。") == [("person", "奥拉夫·朔尔茨")]
+    assert ("person", "特朗普") in _spans("美国总统特朗普表示")
+    assert _spans("科普品牌“云里·悟理”上线。") == []  # a quoted programme, not a person
+
+
+def test_title_glued_to_a_place_suffix() -> None:
+    assert _spans("苗栗县长徐耀昌表示") == [("place", "苗栗县"), ("person", "徐耀昌")]
+
+
+def test_common_word_tagged_as_a_name_inside_an_organization() -> None:
+    # jieba tags 康复 and 慈善 as names; in front of an organization head they are name parts.
+    orgs = [s for k, s in _spans("中国康复医学会与武汉市慈善总会签订协议书") if k == "org"]
+    assert orgs == ["中国康复医学会", "武汉市慈善总会"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from search.analysis import Word, pos_tag
+from search.analysis import Word, pos_tag, segmenter
 from search.lexicon import Lexicon
 
 from .flags import _lexicon, _tag, _tag_of
@@ -89,6 +89,12 @@ def _org_head(words: tuple[Word, ...], i: int, norm: str) -> int:
     return 0
 
 
+_COUNT_CHARS = set("一二两三四五六七八九十百千万多几各")
+_COUNTED_PLACES = set("地国岸省市县区方")
+# A two-character nr word this frequent in jieba's dictionary is a common word, not a given name.
+_COMMON_NR = 500
+
+
 # Single-character heads that are also function words: modal 会 (台湾会继续), particle 所 (政府所推动),
 # copula 系 (美国系…), 处/办 of places; they are no head after a place or before a verb or adverb.
 _FUNCTION_HEADS = set("会所系处办厅")
@@ -157,6 +163,8 @@ def _is_name_part(word: Word, expected_end: int, after: Word | None = None) -> b
         return text not in _BREAK_CHARS
     if text.endswith(_MEETING_TAIL) or text in {"会议", "论坛", "活动", "仪式", "合作"}:
         return False
+    if len(text) == 2 and text[0] in _COUNT_CHARS and text[1] in _COUNTED_PLACES:
+        return False  # a count of places (两地, 三省, 两岸), not a name part
     if text == "工作":  # 智能车工作委员会, 企业工作办公室; elsewhere "工作" is the activity
         return after is not None and bool(after.text.endswith(_ORG_SUFFIXES))
     kind = _lexicon().types.get(text)
@@ -171,6 +179,8 @@ def _is_name_part(word: Word, expected_end: int, after: Word | None = None) -> b
         return True  # jieba tags 老年 as a time word (国家老年疾病临床医学研究中心)
     if tag in ("nr", "nrfg") and not _SURNAME_RE.match(text):
         return True  # jieba's person tag on a word that cannot be a name (小城镇, 青少年)
+    if tag == "nr" and len(text) == 2 and segmenter().FREQ.get(text, 0) >= _COMMON_NR:
+        return True  # a common word jieba's dictionary tags as a name (康复, 慈善: 中国康复医学会)
     return tag not in _BREAK_TAGS
 
 

@@ -21,6 +21,7 @@ from .tables import (
     _PLACE_FINAL,
     _SURNAME_ORDER,
     _SURNAME_RE,
+    _TITLE_SET,
     _TITLES,
     _WEAK_SURNAMES,
     _is_han_char,
@@ -116,19 +117,24 @@ def _find_people(
         # A bare surname + title ("李总统", "王老师") is not a name.
         return not norm.startswith(_TITLES, span[0] + 1)
 
-    # Dictionary and lexicon person words.
+    # Dictionary and lexicon person words; transliterated names (nrt, 特朗普) after a title too.
     for i in index.people:
         w = words[i]
         if lex.types.get(w.text) == "person":
             found[(w.start, w.end)] = None
         elif norm.startswith(_AFTER_NAME_STRONG, w.end) and good((w.start, w.end)):
             found[(w.start, w.end)] = None
+        elif (_tag_of(w.text) in ("nr", "nrt") and freq.get(w.text, 0) < _RARE_FOREIGN
+              and norm.endswith(_TITLES, 0, w.start) and good((w.start, w.end))):
+            found[(w.start, w.end)] = None
+    for span in _dotted_names(norm, words):
+        found[span] = None
 
     # Names right before a title, and right after a role.
     title_ends = set()
     for m in _TITLE_RE.finditer(norm):
         t_start, t_end = m.span()
-        if cut.inside(t_start) and cut.inside(t_end):
+        if cut.inside(t_start) and cut.inside(t_end) and not _place_title(norm, words, cut, t_start):
             continue  # a title inside other words (大学长江学者 is not 学长)
         title_ends.add(t_end)
         for back in (3, 2, 4):
@@ -208,6 +214,74 @@ def _find_people(
                 found[sp] = None
     return list(found)
 
+
+
+# A transliterated name word (nr/nrt, 3+ characters) more frequent than this is a common word (今天上午).
+_RARE_FOREIGN = 100
+
+
+def _place_title(norm: str, words: tuple[Word, ...], cut: _Cut, t_start: int) -> bool:
+    """Whether the title at ``t_start`` begins with the suffix of the place word it is glued to
+    (苗栗县 + 长 → 县长, 台北市 + 长 → 市长): a title after all."""
+    if norm[t_start] not in "省市县区":
+        return False
+    k = bisect.bisect_right(cut.starts, t_start) - 1
+    return k >= 0 and words[k].end == t_start + 1 and len(words[k].text) >= 3
+
+
+# The interpuncts of transliterated names (奥拉夫·朔尔茨, 戴尔‧摩坦森).
+_DOT_RE = re.compile(f"(?<={_HAN})[·‧•・](?={_HAN})")
+_FOREIGN_PART_TAGS = {"nr", "nrt", "nrfg", "x", "j", "nz"}
+_FOREIGN_PART_CHARS = 8
+_OPEN_QUOTES = set("“「『《\"")
+_CLOSE_QUOTES = set("”」』》\"")
+
+
+def _foreign_part(word: Word) -> bool:
+    """Whether ``word`` may be part of a transliterated name: a name-like word, or one character that
+    is not a function character; never a title."""
+    if not word.han or word.text in _TITLE_SET:
+        return False
+    if len(word.text) == 1:
+        return word.text not in _NOT_GIVEN
+    return _tag_of(word.text) in _FOREIGN_PART_TAGS
+
+
+def _dotted_names(norm: str, words: tuple[Word, ...]) -> list[tuple[int, int]]:
+    """Transliterated names written with an interpunct (总理奥拉夫·朔尔茨访华 → 奥拉夫·朔尔茨): the name-like
+    words right before the first dot and right after the last one (a title or a verb ends them)."""
+    dots = [m.start() for m in _DOT_RE.finditer(norm)]
+    if not dots:
+        return []
+    by_end = {w.end: k for k, w in enumerate(words)}
+    by_start = {w.start: k for k, w in enumerate(words)}
+    out = []
+    k = 0
+    while k < len(dots):
+        last = k
+        # Dots of one name: the parts between them are short runs of Han characters.
+        while last + 1 < len(dots) and dots[last + 1] - dots[last] <= _FOREIGN_PART_CHARS and all(
+                _is_han_char(c) for c in norm[dots[last] + 1 : dots[last + 1]]):
+            last += 1
+        start, end = dots[k], dots[last] + 1
+        j = by_end.get(start)
+        while j is not None and j >= 0 and _foreign_part(words[j]) and dots[k] - words[j].start <= 6:
+            start = words[j].start
+            j -= 1
+            if j >= 0 and words[j].end != start:
+                break
+        j = by_start.get(end)
+        while j is not None and j < len(words) and _foreign_part(words[j]) and words[j].end - end <= 6:
+            end = words[j].end
+            j += 1
+            if j < len(words) and words[j].start != end:
+                break
+        # A quoted name with a dot is a work's or a programme's (“云里·悟理”).
+        quoted = start > 0 and norm[start - 1] in _OPEN_QUOTES and norm[end : end + 1] in _CLOSE_QUOTES
+        if start < dots[k] and end > dots[last] + 1 and not quoted:
+            out.append((start, end))
+        k = last + 1
+    return out
 
 
 class _Cut:

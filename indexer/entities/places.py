@@ -8,7 +8,7 @@ import re
 from search.analysis import Word
 from search.lexicon import Lexicon
 
-from .flags import _tag_of
+from .flags import _gazetteer, _tag_of
 from .tables import _LANDFORM_FINAL, _MEETING_TAIL, _SURNAMES, _TITLE_SET, _VILLAGE_FINAL, _WEAK_SURNAMES
 
 _SEAT_TAILS = ("市委", "省委", "县委", "区委", "政府", "人民政府")
@@ -25,12 +25,19 @@ def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str, candidates: l
     """Place spans, from the words at ``candidates`` (``_F_PLACE``) and village names."""
     spans = []
     n = len(words)
+    weak = _gazetteer()[1]
     for i in candidates:
         word = words[i]
         text = word.text
         kind = lex.types.get(text)
         tag = _tag_of(text)
         nxt = words[i + 1] if i + 1 < n and words[i + 1].start == word.end else None
+        if kind is None and text in weak:
+            # A gazetteer name jieba knows as a common word (大兴, 来宾): a place in a place context only.
+            merged = nxt is not None and nxt.text in _PLACE_MERGE
+            if merged or _place_context(words, i, lex, norm):
+                spans.append((word.start, nxt.end if merged and nxt is not None else word.end))
+            continue
         if kind is None and _small_place_word(text, tag):
             spans.append((word.start, word.end))  # 魏公村, 宝塔山 (jieba tags them as names)
             continue
@@ -61,6 +68,7 @@ def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str, candidates: l
                         spans.append((word.start, word.end))
                 continue
             spans.append((word.start, word.end))
+    spans += _split_places(words, lex)
     # Villages written "surname + 家 + landform" (王家坪, 梁家河), whatever jieba made of them.
     starts: set[int] | None = None
     for m in _VILLAGE_RE.finditer(norm):
@@ -70,6 +78,60 @@ def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str, candidates: l
             spans.append(m.span())
     spans.sort()
     return spans
+
+
+# Words before a place that say it is one (乌克兰首都基辅).
+_SEAT_WORDS = ("首都", "省会", "首府")
+
+
+def _is_place_word(word: Word, lex: Lexicon) -> bool:
+    return word.han and (lex.types.get(word.text) == "place" or _tag_of(word.text) == "ns")
+
+
+def _place_context(words: tuple[Word, ...], i: int, lex: Lexicon, norm: str) -> bool:
+    """Whether ``words[i]`` stands where a place does: after 在/赴/到 …, after 首都/省会, or in a list
+    (``、``) next to a place (到大兴、通州、丰台)."""
+    word = words[i]
+    before = norm[word.start - 1] if word.start else ""
+    if before in _PLACE_BEFORE:
+        return True
+    prev = words[i - 1] if i else None
+    if prev is not None and prev.end == word.start and prev.text in _SEAT_WORDS:
+        return True
+    if before == "、" and i >= 2 and _is_place_word(words[i - 2], lex):
+        return True
+    return (i + 2 < len(words) and norm.startswith("、", word.end) and words[i + 1].text == "、"
+            and _is_place_word(words[i + 2], lex))
+
+
+def _split_places(words: tuple[Word, ...], lex: Lexicon) -> list[tuple[int, int]]:
+    """Places jieba cut into single characters (印/太, 苗/栗/县): a run of two to four one-character Han
+    words (the last may be a suffix word) whose text is a lexicon or gazetteer place."""
+    out = []
+    n = len(words)
+    k = 0
+    while k < n - 1:
+        w = words[k]
+        if len(w.text) != 1 or not w.han or len(words[k + 1].text) > 2 or words[k + 1].start != w.end:
+            k += 1
+            continue
+        found = None
+        text = w.text
+        for m in range(k + 1, min(n, k + 4)):
+            nxt = words[m]
+            if nxt.start != words[m - 1].end or not nxt.han or (len(nxt.text) > 1 and m == k + 1):
+                break
+            text += nxt.text
+            if lex.types.get(text) == "place":
+                found = (w.start, nxt.end, m)
+            if len(nxt.text) > 1:
+                break
+        if found is not None:
+            out.append(found[:2])
+            k = found[2] + 1
+        else:
+            k += 1
+    return out
 
 
 _VILLAGE_RE = re.compile(f"[{''.join(sorted(_SURNAMES - _WEAK_SURNAMES))}]家[坪沟河湾庄村岭塬峪洼屯寨峁]")
