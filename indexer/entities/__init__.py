@@ -27,6 +27,6 @@ The package: :mod:`.tables` (word tables), :mod:`.flags` (what the rules know ab
 """
 
 from .flags import entity_forms
-from .mentions import Entities, Mention, extract_entities, find_mentions
+from .mentions import Entities, Mention, entities_of, extract_entities, find_mentions
 
-__all__ = ["Entities", "Mention", "extract_entities", "find_mentions", "entity_forms"]
+__all__ = ["Entities", "Mention", "extract_entities", "entities_of", "find_mentions", "entity_forms"]

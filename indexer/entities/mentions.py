@@ -209,7 +209,12 @@ def _surface(simplified: str, norm: str, start: int, end: int) -> str:
 def extract_entities(text: str) -> Entities:
     """People, organizations and places of ``text``: canonical Simplified names, distinct, in order of
     first appearance. Never raises on odd input; an empty text gives empty lists."""
+    return entities_of(find_mentions(text))
+
+
+def entities_of(mentions: list[Mention]) -> Entities:
+    """The :class:`Entities` of ``mentions`` (from :func:`find_mentions`)."""
     lists: dict[str, dict[str, None]] = {k: {} for k in KINDS}
-    for m in find_mentions(text):
+    for m in mentions:
         lists[m.kind][m.canonical] = None
     return Entities(people=list(lists["person"]), orgs=list(lists["org"]), places=list(lists["place"]))
