@@ -136,3 +136,30 @@ def test_without_reference_the_first_full_date_anchors_earlier_days() -> None:
     text = "本会定于12日召开理事会，报名截止2023年5月10日，会议议程另行通知。"
     assert extract_dates(text).dates == ["2023-05-10", "2023-05-12"]
     assert extract_dates("定于12日召开理事会。").dates == []  # nothing to anchor on: dropped
+
+
+def test_second_day_of_a_range_or_list_before_one_day_mark() -> None:
+    assert extract_dates("10月22-24日举行", "2020-10-01").dates == ["2020-10-22", "2020-10-24"]
+    assert extract_dates("10月22、23日举行", "2020-10-01").dates == ["2020-10-22", "2020-10-23"]
+
+
+def test_relative_year_and_month_words_anchor_on_the_reference() -> None:
+    # xwlb/chinatimes style: 去年 is the reference year less one and anchors no later bare day.
+    text = "李哲华指出，去年9月4日的全代会通过，再送20日全代会。"
+    assert extract_dates(text, "2017-08-05").dates == ["2016-09-04", "2017-08-20"]
+    assert extract_dates("自本月3日列车脱轨后", "2023-02-20").dates == ["2023-02-03"]
+
+
+def test_day_after_a_colon_of_words_is_a_date() -> None:
+    info = extract_dates("央视网消息(新闻联播)：4日下午，国务院总理会见德国总理。", "2022-11-04")
+    assert info == DateInfo("2022-11-04", ["2022-11-04"])
+
+
+def test_month_slash_day_in_parentheses_or_after_a_time_field() -> None:
+    assert extract_dates("时间：校历第三周周六（9/28） 19:00", "2019-09-28").dates == ["2019-09-28"]
+    assert extract_dates("版本 3/28 发布", "2019-09-28").dates == []  # not clearly a date
+
+
+def test_report_date_is_not_the_event_date() -> None:
+    text = "据美国媒体19日报道，救援人员才于18日抵达事发地。"
+    assert extract_dates(text, "2023-02-20") == DateInfo("2023-02-18", ["2023-02-18", "2023-02-19"])
