@@ -429,3 +429,14 @@ def test_common_word_tagged_as_a_name_inside_an_organization() -> None:
     # jieba tags 康复 and 慈善 as names; in front of an organization head they are name parts.
     orgs = [s for k, s in _spans("中国康复医学会与武汉市慈善总会签订协议书") if k == "org"]
     assert orgs == ["中国康复医学会", "武汉市慈善总会"]
+
+
+def test_organization_precision_rules() -> None:
+    # A government is named by its place; a rank or "first-class" is no name; a party committee and the
+    # province's government written together give the committee.
+    assert _spans("民众对联邦政府应对迟缓不满，日本政府表示关切。") == [("org", "日本政府")]
+    assert ("org", "美国联邦政府") in _spans("美国联邦政府宣布")
+    assert [s for k, s in _spans("建设世界一流学会，发挥吉林省级学会作用") if k == "org"] == []
+    assert ("org", "吉林省委") in _spans("在吉林省委省政府领导下")
+    # Branches and special committees of a society are named sub-units.
+    assert ("org", "山东省医学会重症医学分会") in _spans("由山东省医学会重症医学分会主办")

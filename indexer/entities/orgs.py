@@ -344,9 +344,18 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...], heads: list[int]) 
                 start -= len(m.group(0))
         end = word.end
         name = norm[start:end]
-        if _acceptable_org(name, word.text):
+        seat = _JOINT_SEAT_RE.match(name)
+        if seat is not None:
+            # 吉林省委省政府: the party committee, then "the province's government" (deictic, no name).
+            end = start + seat.end(1)
+            name = norm[start:end]
+        if _acceptable_org(name, word.text if seat is None else name[-2:]):
             spans.append((start, end))
     return spans
+
+
+# A party committee and government written together (吉林省委省政府, 中共成都市委市政府).
+_JOINT_SEAT_RE = re.compile("(.+?[省市县区]委)[省市县区](?:人民)?政府$")
 
 
 # Institutions jieba knows as one word with a distinctive name in front (宣武医院, 协和医院), and heads
@@ -465,6 +474,8 @@ def _acceptable_org(name: str, head: str) -> bool:
     if _COUNTED_RE.search(name) or any(w in name for w in _SITE_PARTS):
         return False  # 影视动漫视频12部, 台湾已有26所大学; 宣武医院教学楼3层西厅
     lexicon_org = _lexicon().types.get(name) == "org"
+    if name.endswith("政府") and not lexicon_org and not _governed_place(name[:-2]):
+        return False  # 联邦政府, 民进党政府: a government is named by its place (日本政府, 高雄市政府)
     prefix = name[: len(name) - len(head)]
     if not prefix.strip():
         if not lexicon_org and len(name) == 3 and name[-1] in _BARE_UNIT_CHARS:
@@ -472,12 +483,23 @@ def _acceptable_org(name: str, head: str) -> bool:
         return pos_tag(name) == "nt" or lexicon_org or _institution_word(name)
     if len(prefix) == 1 and prefix in _DEICTIC:
         return False
-    if re.match(f"{_HAN}{{1,2}}级", name):
-        return False  # a rank, not a name (国家级临床医学研究中心, 省级重点实验室)
+    if re.match(f"{_HAN}{{1,2}}级", name) or _RANK_RE.search(prefix):
+        return False  # a rank, not a name (国家级临床医学研究中心, 省级重点实验室, 吉林省级学会, 一流学会)
     # 市科协科普部, 省委宣传部: "this city's" association, not a name.
     if name[0] in _DEICTIC and name[1:].startswith(("科协", "委", "政府", "人大", "政协", "工商联", "团委")):
         return False
     return prefix not in _GENERIC_PREFIXES
+
+
+_RANK_RE = re.compile("(?:省|市|县|区|国家|部|校|院)级|一流|世界级")
+_PLACE_ENDS = ("省", "市", "县", "区", "州", "镇", "乡", "村", "国")
+
+
+def _governed_place(prefix: str) -> bool:
+    """Whether ``prefix`` of ``X政府`` names a place: a lexicon or gazetteer place (日本, 高雄市), or a
+    name ending in an administrative unit (某某县人民 → 县 + 人民政府 is handled by the suffix)."""
+    prefix = prefix.removesuffix("人民").removesuffix("联邦").removesuffix("中央")
+    return _lexicon().types.get(prefix) == "place" or (len(prefix) >= 2 and prefix.endswith(_PLACE_ENDS))
 
 
 # A count inside a name (26所大学, 12部, 5处) is a quantity, not a name part; an ordinal unit at the very

@@ -26,6 +26,8 @@ _ORG_SUFFIXES = (
     # Federations, chambers, parties and named teams (武汉市慈善总会, 澳大利亚工党, …仪仗队, NEBULA 战队).
     "总会", "商会", "红十字会", "工党", "民主党", "共和党", "共产党", "保守党", "自由党", "绿党", "战队",
     "舰队", "仪仗队", "医疗队", "陆战队", "用户组",
+    # Branches and special committees of a society (…重症医学分会, …物联网专委会).
+    "分会", "专委会",
 )
 # Single-character heads, accepted only after a name part (全部, 格局 are whole jieba words anyway).
 _ORG_HEAD_CHARS = set("部局委院所司署厅办系社会处")
