@@ -240,7 +240,7 @@ def extract_dates(text: str, reference_date: str | None = None, *, normalized: s
                 best = (year, month)
         return best
 
-    ymd = []
+    ymd: list[tuple[re.Match[str], int | None, int]] = []
     for m in _YMD_RE.finditer(masked):
         if taken.find(1, m.start(), m.end()) >= 0:
             continue
