@@ -59,6 +59,10 @@ REGIONS = (
     ("皖南",), ("皖北",), ("豫西",), ("陕北",), ("川西",), ("闽南",), ("粤东",), ("粤西",), ("江南",),
     ("中国大陆",), ("港澳",), ("港澳台",),
 )
+#: Development zones, parks and farms listed among counties: only their full names are taken (their short
+#: forms are generic: 产业园, 化工园区).
+ZONE_WORDS = ("园区", "开发区", "工业区", "示范区", "管理区", "实验区", "合作区", "经济区", "新区", "产业园",
+              "工业园", "科技园", "农场", "林场", "基地", "港区")
 LEVEL_RANK = {"province": 0, "country": 0, "prefecture": 1, "capital": 1, "region": 1, "county": 2, "city": 2}
 
 
@@ -99,6 +103,9 @@ def china_units(root: Path) -> list[tuple[str, str | None, str]]:
             continue  # grouping rows, not places
         if alias == name or (alias is not None and len(alias) < 2):
             alias = None
+        if any(z in name for z in ZONE_WORDS):
+            units.append((name, None, levels[depth]))
+            continue
         units.append((name, alias or short_form(name), levels[depth]))
     return units
 

@@ -440,3 +440,11 @@ def test_organization_precision_rules() -> None:
     assert ("org", "吉林省委") in _spans("在吉林省委省政府领导下")
     # Branches and special committees of a society are named sub-units.
     assert ("org", "山东省医学会重症医学分会") in _spans("由山东省医学会重症医学分会主办")
+
+
+def test_places_inside_event_names_document_titles_and_scopes() -> None:
+    assert [k for k, s in _spans("协办第五届中国重症医学信息化与互联网大会") if k == "place"] == []
+    text = "韩鲁佳提交“关于北京市公共场所实施佩戴口罩的控制措施的建议”"
+    assert [s for k, s in _spans(text) if k == "place"] == []
+    assert [s for k, s in _spans("充分整合产业园区的资源，邀请各县市代表") if k == "place"] == []
+    assert ("place", "北京") in _spans("在北京召开大会")

@@ -9,6 +9,7 @@ from search.analysis import Word
 from search.lexicon import Lexicon
 
 from .flags import _gazetteer, _tag_of
+from .orgs import _is_name_part
 from .tables import _LANDFORM_FINAL, _MEETING_TAIL, _SURNAMES, _TITLE_SET, _VILLAGE_FINAL, _WEAK_SURNAMES
 
 _SEAT_TAILS = ("市委", "省委", "县委", "区委", "政府", "人民政府")
@@ -32,6 +33,8 @@ def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str, candidates: l
         kind = lex.types.get(text)
         tag = _tag_of(text)
         nxt = words[i + 1] if i + 1 < n and words[i + 1].start == word.end else None
+        if text[0] in _SCOPE_CHARS and set(text[1:]) <= _ADMIN_CHARS:
+            continue  # 各县市, 全省区: a scope, not a place
         if kind is None and text in weak:
             # A gazetteer name jieba knows as a common word (大兴, 来宾): a place in a place context only.
             merged = nxt is not None and nxt.text in _PLACE_MERGE
@@ -80,6 +83,8 @@ def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str, candidates: l
     return spans
 
 
+_SCOPE_CHARS = set("各全本该")
+_ADMIN_CHARS = set("省市县区乡镇村州")
 # Words before a place that say it is one (乌克兰首都基辅).
 _SEAT_WORDS = ("首都", "省会", "首府")
 
@@ -148,7 +153,7 @@ _EVENT_WORDS = {"科技周", "科技节", "论坛", "峰会", "博览会", "国�
 
 # Generic nouns jieba tags ns, which name no place: a common word + 地区/城市 (偏远地区, 港口城市, not
 # 东北地区, 邹城市), and two generic geographic characters (城镇, 江河, 海岛, 山村).
-_GENERIC_GEO_TAILS = ("地区", "城市")
+_GENERIC_GEO_TAILS = ("地区", "城市", "园区")
 _COMMON_WORD_TAGS = {"a", "n", "r", "v", "d", "vn", "b"}
 _GENERIC_GEO_CHARS = set("城镇市乡村山河江湖海岛港湾洋都川峰岭")
 
@@ -174,7 +179,14 @@ def _small_place_word(text: str, tag: str) -> bool:
 _FACILITY_WORDS = ("饭店", "大饭店", "机场", "宾馆", "酒店", "大厦", "大楼", "车站", "火车站", "体育馆",
                    "纪念馆", "会堂", "大桥", "隧道", "公墓", "处理器")
 # Quoted names that are events, awards or programmes (「亚太永续发展国际论坛」).
-_EVENT_TAILS = _MEETING_TAIL + ("奖", "赛", "计划", "工程", "行动", "周", "节", "展", "活动", "项目")
+_EVENT_TAILS = _MEETING_TAIL + ("奖", "赛", "计划", "工程", "行动", "周", "节", "展", "活动", "项目",
+                                "开幕式", "闭幕式", "对话")
+# Quoted titles of documents (“关于北京市…的建议”): a place inside them is not one of the text (§2).
+_DOCUMENT_TAILS = ("建议", "意见", "通知", "办法", "方案", "规定", "条例", "决定", "倡议书", "倡议", "纲要",
+                   "规划", "指南", "白皮书", "提案", "议案")
+# Event heads a place may stand in front of inside the event's name (中国重症医学信息化与互联网大会).
+_EVENT_HEADS = tuple(t for t in _MEETING_TAIL if t not in ("会议", "例会"))
+_EVENT_NAME_WORDS = 8
 _QUOTES = {"《": "》", "“": "”", "「": "」", "『": "』", '"': '"'}
 # A line or sentence end, or a quote mark.
 _QUOTE_SCAN_RE = re.compile("[\n。；" + re.escape("".join(sorted({*_QUOTES, *_QUOTES.values()}))) + "]")
@@ -195,17 +207,40 @@ def _enclosing_quote(norm: str, start: int, end: int) -> tuple[str, str] | None:
     return None  # a line or sentence end, or a closing quote
 
 
+def _in_event_name(words: tuple[Word, ...], k: int | None) -> bool:
+    """Whether the words from ``words[k]`` on, name parts with no break, end in an event head within a
+    few words (中国 + 重症医学信息化与互联网大会, 北京 + 国际电影节): the place is inside the event's name."""
+    if k is None:
+        return False
+    end = words[k].start
+    for j in range(k, min(len(words), k + _EVENT_NAME_WORDS)):
+        w = words[j]
+        if w.start != end or not w.han:
+            return False
+        if w.text.endswith(_EVENT_HEADS) and j > k:
+            return True
+        if not (_is_name_part(w, w.end) or w.text in ("与", "和", "及")):
+            return False
+        end = w.end
+    return False
+
+
 def _contained_places(norm: str, words: tuple[Word, ...], places: list[tuple[int, int]],
                       taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Drop places written inside a title of a work (《荷兰智能驾驶技术…》), a quoted event or award
     name, or a facility name; add the bare form ``X`` of a place ``X市``/``X县``/``X新区`` found in the
     same text where ``X`` stands as a word on its own (常熟市 … 在常熟举办)."""
     kept = []
+    by_start: dict[int, int] | None = None
     for start, end in places:
         if norm.startswith(_FACILITY_WORDS, end):
             continue
         quote = _enclosing_quote(norm, start, end)
-        if quote is not None and (quote[0] == "《" or quote[1].endswith(_EVENT_TAILS)):
+        if quote is not None and (quote[0] == "《" or quote[1].endswith(_EVENT_TAILS + _DOCUMENT_TAILS)):
+            continue
+        if by_start is None:
+            by_start = {w.start: k for k, w in enumerate(words)}
+        if _in_event_name(words, by_start.get(end)):
             continue
         kept.append((start, end))
     bare = {norm[s:e - len(t)] for s, e in kept for t in ("市", "县", "新区")
