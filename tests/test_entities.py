@@ -448,3 +448,17 @@ def test_places_inside_event_names_document_titles_and_scopes() -> None:
     assert [s for k, s in _spans(text) if k == "place"] == []
     assert [s for k, s in _spans("充分整合产业园区的资源，邀请各县市代表") if k == "place"] == []
     assert ("place", "北京") in _spans("在北京召开大会")
+
+
+def test_people_before_a_count_after_a_speaker_field_and_with_a_latin_gloss() -> None:
+    assert ("person", "王若麟") in _spans("还有王若麟等二十五位选手获得三等奖。")
+    assert ("person", "徐晓兰") in _spans("徐晓兰等11人当选学会副理事长")
+    assert ("person", "莫涛") in _spans("主讲人：莫涛时间：2022/03/19")
+    assert ("person", "潘恩") in _spans("欢迎澳洲国防部潘恩（Christopher Pyne）前部长")
+
+
+def test_name_fragments_are_not_people() -> None:
+    people = [s for text in ("让更多同学来激发兴趣。", "总统今天上午出席典礼", "不单单是经贸领域",
+                             "但高雄的选情不同", "中央纪委原常务副书记")
+              for k, s in _spans(text) if k == "person"]
+    assert people == []

@@ -109,6 +109,13 @@ def _find_people(
         tag = pos_tag(name)
         if tag not in _PERSON_TAGS and freq.get(name, 0) > _RARE_WORD:
             return False
+        if len(name) == 2 and name[0] == name[1]:
+            return False  # a reduplicated word (单单, 常常), not a name
+        if freq.get(name[:2], 0) > 0 and pos_tag(name[:2]) in _NOT_NAME_START_TAGS:
+            return False  # jieba's nr on a time or function word phrase (今天上午)
+        if (name[0] in _FUNCTION_SURNAMES and len(name) >= 3 and freq.get(name[1:], 0) > 0
+                and pos_tag(name[1:]) not in _PERSON_TAGS):
+            return False  # a function word before a word (来激发, 但高雄, 原常务), not a surname
         if tag in ("v", "vn") and freq.get(name, 0) > 0:
             return False  # a dictionary verb (揭牌), not a name
         fits = _name_fits_words(norm, span, cut, after_role, at_title, listed)
@@ -156,10 +163,28 @@ def _find_people(
         # Prefer the candidate a name boundary follows; else the longer one (most names have 3 characters).
         bounded = [c for c in cands if norm.startswith(_AFTER_NAME_OR_TITLE, c[1])]
         pick = bounded[0] if bounded else (cands[0] if cands and norm[t_end] not in _WEAK_SURNAMES else None)
-        if pick is not None and not bounded and len(spans) > len(cands) and pick[1] - pick[0] == 2:
-            pick = None  # the three-character reading failed, so the two-character one is doubtful (齐聚首都)
+        if (pick is not None and not bounded and len(spans) > len(cands) and pick[1] - pick[0] == 2
+                and (freq.get(norm[pick[0] : pick[1]], 0) > 0
+                     or freq.get(norm[pick[1] - 1 : pick[1] + 1], 0) > 0)):
+            # The three-character reading failed, so a two-character one is doubtful when it is a word or
+            # its last character makes a word with the next one (齐聚首都: 聚首); else it stays a name
+            # (主讲人：莫涛时间).
+            pick = None
         if pick is not None:
             found[pick] = None
+    # Names before a count of people ("王若麟等二十五位选手", "徐晓兰等11人当选").
+    def name_before(pos: int, backs: tuple[int, ...], at_title: bool = False) -> None:
+        for back in backs:
+            span = next((sp for sp in _name_at(norm, pos - back, boundaries) if sp[1] == pos), None)
+            if span is not None and good(span, at_title=at_title):
+                found[span] = None
+                return
+
+    for m in _COUNT_AFTER_RE.finditer(norm):
+        name_before(m.start(), (3, 2, 4))
+    # Names with their Latin form in parentheses before a title ("潘恩（Christopher Pyne）前部长").
+    for m in _LATIN_GLOSS_RE.finditer(norm):
+        name_before(m.start(), (3, 2), at_title=True)
     # Names right after an organization ("同济大学余卓平在…", "广汽研究院黄向东的报告") or at the start of a
     # sentence, followed by a verb of speech or action.
     starts = {_LEADING_SPACE_RE.match(norm).end()} | {m.end() for m in _SENTENCE_END_RE.finditer(norm)}  # type: ignore[union-attr]
@@ -216,6 +241,16 @@ def _find_people(
 
 
 
+# Tags of a two-character dictionary word that cannot begin a name (time, locative, numeral, function).
+_NOT_NAME_START_TAGS = {"t", "f", "m", "r", "p", "c", "d", "u"}
+# Surname characters that are mostly function words: followed by a dictionary word, no name (来激发).
+_FUNCTION_SURNAMES = set("和向但都来任宣时于以从为连同应全原")
+# "等" + a count of people after a name (王若麟等二十五位选手).
+_COUNT_AFTER_RE = re.compile("等(?:[0-9]+|[一二三四五六七八九十百几数]+)(?:位|名|人)")
+# A Latin gloss in parentheses between a name and a title (潘恩（Christopher Pyne）前部长).
+_LATIN_GLOSS_RE = re.compile(
+    r"\([a-z][a-z .'-]*\)(?=前?(?:" + "|".join(sorted(_TITLES, key=len, reverse=True)) + "))"
+)
 # A transliterated name word (nr/nrt, 3+ characters) more frequent than this is a common word (今天上午).
 _RARE_FOREIGN = 100
 
