@@ -15,6 +15,7 @@ from .tables import (
     _LATIN_RE,
     _MEETING_TAIL,
     _NOT_SUBUNIT,
+    _NT_HEAD_CHARS,
     _ORG_HEAD_CHARS,
     _ORG_LAST_CHARS,
     _ORG_STOP,
@@ -47,7 +48,8 @@ _VERBAL_PREFIXES = ("充分", "进一步", "发挥", "利用", "动员", "鼓励
 
 def _org_head(words: tuple[Word, ...], i: int, norm: str) -> int:
     """0 if ``words[i]`` cannot end an organization name; 1 if it can; 2 if it can only as a sub-unit of
-    a named organization written right before it (清华大学计算机系, 工信部科技司, 中国自动化学会秘书处)."""
+    a named organization written right before it (清华大学计算机系, 工信部科技司, 中国自动化学会秘书处); 3
+    if it is one on its own and extends over nothing (国民党, 解放军)."""
     word = words[i]
     text = word.text
     if not word.han:
@@ -73,6 +75,8 @@ def _org_head(words: tuple[Word, ...], i: int, norm: str) -> int:
         return 2 if norm[word.end] == "、" and _is_starter(following) else 0
     if text.endswith(_ORG_SUFFIXES):
         return 1
+    if n > 2 and _tag(word) == "nt" and text[-1] in _NT_HEAD_CHARS and not text.endswith(_ORG_SUFFIXES):
+        return 3  # the word alone (国民党, 解放军)
     if n > 2 and _tag(word) == "nt" and text[-1] in _ORG_HEAD_CHARS:
         # jieba's nt alone is noisy (最新进展, 信息科学): trusted with an organization head, but not on
         # a common word ending in one (中美关系, 新格局, 公共场所, 音乐厅).
@@ -254,6 +258,10 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...], heads: list[int]) 
         word = words[i]
         mode = _org_head(words, i, norm)
         if not mode:
+            continue
+        if mode == 3:
+            if _acceptable_org(word.text, word.text):
+                spans.append((word.start, word.end))
             continue
         j = i
         chars = len(word.text)

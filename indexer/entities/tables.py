@@ -28,6 +28,8 @@ _ORG_SUFFIXES = (
     "舰队", "仪仗队", "医疗队", "陆战队", "用户组",
     # Branches and special committees of a society (…重症医学分会, …物联网专委会).
     "分会", "专委会",
+    # Legislatures, party caucuses, newspapers (众议院, 高雄市议会, 国民党团, 纽约时报).
+    "议院", "议会", "国会", "党团", "时报", "晚报",
 )
 # Single-character heads, accepted only after a name part (全部, 格局 are whole jieba words anyway).
 _ORG_HEAD_CHARS = set("部局委院所司署厅办系社会处")
@@ -159,7 +161,10 @@ _NOT_SUBUNIT = {
 _GENERIC_BODIES = {"秘书处", "书记处", "党组"}
 
 
-_ORG_LAST_CHARS = {s[-1] for s in _ORG_SUFFIXES} | _ORG_HEAD_CHARS
+# Last characters of names jieba tags nt that are organizations as one word (国民党, 解放军): trusted
+# with jieba's tag, as that word alone.
+_NT_HEAD_CHARS = set("党军")
+_ORG_LAST_CHARS = {s[-1] for s in _ORG_SUFFIXES} | _ORG_HEAD_CHARS | _NT_HEAD_CHARS
 # The last characters of every word _org_head may accept.
 _HEAD_LAST_CHARS = frozenset(_ORG_LAST_CHARS | {s[-1] for s in _SUBUNIT_SUFFIXES})
 
