@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -54,14 +54,16 @@ class Announcement:
     entities: list[EntityRecord] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["entities"] = [e.to_json() for e in self.entities]
+        return data
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     """Where a form is written: ``field`` (``title`` or ``body``) and ``start:end`` offsets into that
     field's text; ``implied`` when the name is only written inside a longer one (嘉兴 in 中共嘉兴市委),
-    which gives a facet value but is not a mention of its own."""
+    which gives a facet value but is not a mention of its own. (Named tuples: one is made per mention
+    of every indexed document.)"""
 
     field: str
     start: int
@@ -69,32 +71,29 @@ class Position:
     implied: bool = False
 
 
-@dataclass(frozen=True)
-class Form:
+class Form(NamedTuple):
     """One form of an entity, exactly as the text wrote it (original script), and where."""
 
     text: str
-    positions: list[Position] = field(default_factory=list)
+    positions: list[Position]
 
 
-@dataclass(frozen=True)
-class EntityRecord:
+class EntityRecord(NamedTuple):
     """A canonical entity (the facet value) with the forms that produced it."""
 
     name: str
     type: str
-    forms: list[Form] = field(default_factory=list)
+    forms: list[Form]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "forms": [
+            {"text": f.text, "positions": [p._asdict() for p in f.positions]} for f in self.forms]}
 
     def to_stored(self) -> tuple[Any, ...]:
-        """A compact, picklable form for the index (``(name, type, ((text, ((field, s, e, implied),
-        …)), …))``); :meth:`from_stored` reads it back."""
-        return (self.name, self.type, tuple(
-            (f.text, tuple((p.field, p.start, p.end, p.implied) for p in f.positions)) for f in self.forms))
-
-    @classmethod
-    def from_stored(cls, value: Any) -> EntityRecord:
-        name, kind, forms = value
-        return cls(name, kind, [Form(text, [Position(*p) for p in positions]) for text, positions in forms])
+        """Plain tuples for the index (``(name, type, ((text, ((field, s, e, implied), …)), …))``), which
+        :func:`search.models.entities_from_stored` reads without importing this module."""
+        forms = tuple((f.text, tuple(tuple(p) for p in f.positions)) for f in self.forms)
+        return (self.name, self.type, forms)
 
 
 @dataclass(frozen=True)

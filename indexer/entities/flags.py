@@ -77,6 +77,17 @@ def _lexicon() -> Lexicon:
 
 
 @functools.cache
+def _place_starts() -> frozenset[str]:
+    """The first two characters of every lexicon and gazetteer place (for places jieba cut apart)."""
+    return frozenset(name[:2] for name, kind in _lexicon().types.items() if kind == "place" and len(name) > 1)
+
+
+@functools.cache
+def _place_first_chars() -> frozenset[str]:
+    return frozenset(start[0] for start in _place_starts())
+
+
+@functools.cache
 def _aliases() -> dict[str, frozenset[str]]:
     groups: dict[str, set[str]] = {}
     for form, canon in _lexicon().canonical.items():
@@ -119,6 +130,7 @@ _F_HEAD = 8  # may end an organization name (its last character; _org_head decid
 _F_LED = 16  # a two-character lexicon place starting with a surname (韩国 of 韩国瑜)
 _F_GIVEN = 32  # one character jieba tags as a given name (瑜)
 _F_NR = 64  # two or three characters jieba tags as a name
+_F_SPLIT = 128  # one character that may begin a place jieba cut into characters (印 of 印/太)
 #: text → flags; like _TAGS, valid until the lexicon is reloaded (_clear_caches). Cleared when full.
 _FLAGS: dict[str, int] = {}
 
@@ -151,6 +163,8 @@ def _word_flags(text: str) -> int:
         flags |= _F_GIVEN
     if 2 <= n <= 3 and tag in ("nr", "nrfg"):
         flags |= _F_NR
+    if n == 1 and text not in _NOT_GIVEN and text in _place_first_chars():
+        flags |= _F_SPLIT
     if len(_FLAGS) >= _TAGS_MAX:
         _FLAGS.clear()
     _FLAGS[text] = flags
@@ -176,6 +190,7 @@ class _Index:
         self.led = [i for i, flags in flagged if flags & _F_LED]
         self.given = {i for i, flags in flagged if flags & _F_GIVEN}
         self.names = [i for i, flags in flagged if flags & _F_NR]
+        self.split = [i for i, flags in flagged if flags & _F_SPLIT]
 
 
 @on_lexicon_reload
@@ -183,6 +198,8 @@ def _clear_caches() -> None:
     """Forget every lexicon-derived value: a reloaded lexicon changes types, aliases and jieba's tags."""
     _lexicon.cache_clear()
     _aliases.cache_clear()
+    _place_starts.cache_clear()
+    _place_first_chars.cache_clear()
     _gazetteer.cache_clear()  # its trust depends on jieba's dictionary, which the lexicon feeds
     _TAGS.clear()
     _FLAGS.clear()

@@ -147,7 +147,7 @@ def find_mentions(text: str) -> list[Mention]:
     people = _find_people(norm, words, lex, {o[1] for o in orgs}, index)
     people = [p for p in people if not any(o[0] <= p[0] and p[1] <= o[1] for o in orgs)]
     people = _drop_nested(people + _place_led_names(words, index), people)
-    places = _find_places(words, lex, norm, index.places) + located
+    places = _find_places(words, lex, norm, index.places, index.split) + located
     # A place inside an organization name is not a place of the document (guidelines §2); it is kept
     # as an *implied* place for the facets when the organization is a local government or party
     # committee (中共嘉兴市委 → 嘉兴), or the place is the parent of a zone (重庆高新区 → 重庆).

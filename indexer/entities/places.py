@@ -3,12 +3,13 @@ filter of places written inside titles of works, quoted events and facility name
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from search.analysis import Word
 from search.lexicon import Lexicon
 
-from .flags import _gazetteer, _tag_of
+from .flags import _gazetteer, _place_starts, _tag_of
 from .orgs import _is_name_part
 from .tables import _LANDFORM_FINAL, _MEETING_TAIL, _SURNAMES, _TITLE_SET, _VILLAGE_FINAL, _WEAK_SURNAMES
 
@@ -21,8 +22,8 @@ _PLACE_BEFORE = set("在于赴到至往")
 _PLACE_TAILS = ("地区", "各国", "各地", "一带", "境内", "全境")
 
 
-def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str, candidates: list[int]
-                 ) -> list[tuple[int, int]]:
+def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str, candidates: list[int],
+                 firsts: list[int]) -> list[tuple[int, int]]:
     """Place spans, from the words at ``candidates`` (``_F_PLACE``) and village names."""
     spans = []
     n = len(words)
@@ -71,7 +72,7 @@ def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str, candidates: l
                         spans.append((word.start, word.end))
                 continue
             spans.append((word.start, word.end))
-    spans += _split_places(words, lex)
+    spans += _split_places(words, lex, firsts)
     # Villages written "surname + 家 + landform" (王家坪, 梁家河), whatever jieba made of them.
     starts: set[int] | None = None
     for m in _VILLAGE_RE.finditer(norm):
@@ -109,22 +110,27 @@ def _place_context(words: tuple[Word, ...], i: int, lex: Lexicon, norm: str) -> 
             and _is_place_word(words[i + 2], lex))
 
 
-def _split_places(words: tuple[Word, ...], lex: Lexicon) -> list[tuple[int, int]]:
+def _split_places(words: tuple[Word, ...], lex: Lexicon, firsts: list[int]) -> list[tuple[int, int]]:
     """Places jieba cut into single characters (印/太, 苗/栗/县): a run of two to four one-character Han
-    words (the last may be a suffix word) whose text is a lexicon or gazetteer place."""
+    words (the last may be a suffix word) whose text is a lexicon or gazetteer place, starting at one of
+    ``firsts`` (``_F_SPLIT``: a character that begins a place name)."""
     out = []
     n = len(words)
-    k = 0
-    while k < n - 1:
-        w = words[k]
-        if len(w.text) != 1 or not w.han or len(words[k + 1].text) > 2 or words[k + 1].start != w.end:
-            k += 1
+    starts = _place_starts()
+    # Only pairs of one-character words that begin a place name (one set lookup each) go further.
+    # (Two texts make a two-character string only when both are one character.)
+    pairs = [k for k in firsts if k + 1 < n and words[k].text + words[k + 1].text in starts
+             and words[k + 1].start == words[k].end]
+    after = -1
+    for k in pairs:
+        if k <= after:
             continue
+        w = words[k]
         found = None
         text = w.text
         for m in range(k + 1, min(n, k + 4)):
             nxt = words[m]
-            if nxt.start != words[m - 1].end or not nxt.han or (len(nxt.text) > 1 and m == k + 1):
+            if nxt.start != words[m - 1].end or not nxt.han:
                 break
             text += nxt.text
             if lex.types.get(text) == "place":
@@ -133,9 +139,7 @@ def _split_places(words: tuple[Word, ...], lex: Lexicon) -> list[tuple[int, int]
                 break
         if found is not None:
             out.append(found[:2])
-            k = found[2] + 1
-        else:
-            k += 1
+            after = found[2]
     return out
 
 
@@ -231,16 +235,14 @@ def _contained_places(norm: str, words: tuple[Word, ...], places: list[tuple[int
     name, or a facility name; add the bare form ``X`` of a place ``X市``/``X县``/``X新区`` found in the
     same text where ``X`` stands as a word on its own (常熟市 … 在常熟举办)."""
     kept = []
-    by_start: dict[int, int] | None = None
     for start, end in places:
         if norm.startswith(_FACILITY_WORDS, end):
             continue
         quote = _enclosing_quote(norm, start, end)
         if quote is not None and (quote[0] == "《" or quote[1].endswith(_EVENT_TAILS + _DOCUMENT_TAILS)):
             continue
-        if by_start is None:
-            by_start = {w.start: k for k, w in enumerate(words)}
-        if _in_event_name(words, by_start.get(end)):
+        k = bisect.bisect_left(words, end, key=lambda w: w.start)
+        if _in_event_name(words, k if k < len(words) and words[k].start == end else None):
             continue
         kept.append((start, end))
     bare = {norm[s:e - len(t)] for s, e in kept for t in ("市", "县", "新区")
