@@ -462,3 +462,10 @@ def test_name_fragments_are_not_people() -> None:
                              "但高雄的选情不同", "中央纪委原常务副书记")
               for k, s in _spans(text) if k == "person"]
     assert people == []
+
+
+def test_organization_ends_where_a_glued_title_begins() -> None:
+    assert ("org", "美国司法部") in _spans("美国司法部长邦迪出席听证会")
+    assert ("org", "中国女医师协会") in _spans("中国女医师协会会长乔杰院士带队")
+    # A compound title with a generic body (党委书记) gives no name of its own.
+    assert [s for k, s in _spans("雄安集团党委书记出席") if k == "org"] == ["雄安集团"]

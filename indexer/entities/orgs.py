@@ -23,6 +23,7 @@ from .tables import (
     _SUBUNIT_CHARS,
     _SUBUNIT_SUFFIXES,
     _SURNAME_RE,
+    _TITLE_LAST_CHARS,
     _TITLE_SET,
     _TITLES,
     _is_han_char,
@@ -57,7 +58,7 @@ def _org_head(words: tuple[Word, ...], i: int, norm: str) -> int:
     n = len(text)
     # Cheap test first: most words cannot end an organization name.
     if text[-1] not in _ORG_LAST_CHARS and not text.endswith(_SUBUNIT_SUFFIXES):
-        return 0
+        return 1 if text[-1] in _TITLE_LAST_CHARS and _title_cut(text) else 0
     if text in _TITLE_SET or text.endswith(_MEETING_TAIL):
         return 0
     # "学院院长": a head character that begins a title is the title's.
@@ -91,6 +92,29 @@ def _org_head(words: tuple[Word, ...], i: int, norm: str) -> int:
             not text.endswith("干部")):
         return 2 if _tag(word) in ("n", "nz", "nt", "j", "l") else 0
     return 0
+
+
+# Titles jieba glues to the head of an organization (教育局长, 司法部长, 大学校长, 协会会长): the name ends
+# where the title begins (guidelines §4).
+_UNIT_TITLES = ("局长", "部长", "院长", "所长", "处长", "厅长", "署长", "司长", "社长")
+
+
+def _title_cut(text: str) -> int:
+    """The length of a title glued to the end of an organization head in one jieba word, else 0:
+    ``X局长`` (the unit 局 ends the name: 教育局长 → 3 of 4 characters are the name), or a name ending in an
+    organization suffix + any title (大学校长, 协会会长, 学会理事长)."""
+    if len(text) < 4:
+        return 0
+    if text.endswith(_UNIT_TITLES):
+        return 1
+    for k in range(2, min(5, len(text) - 1)):
+        if text[-k:] in _TITLE_SET and text[:-k].endswith(_ORG_SUFFIXES):
+            # 党委书记, 市委书记: a compound title made with a generic body (guidelines §4), no name.
+            return 0 if text[:-k].endswith(_BODY_TITLES) else k
+    return 0
+
+
+_BODY_TITLES = ("党委", "市委", "省委", "县委", "区委", "党组", "纪委", "团委", "工会")
 
 
 _COUNT_CHARS = set("一二两三四五六七八九十百千万多几各")
@@ -350,14 +374,16 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...], heads: list[int]) 
             m = re.search(r"第[0-9一二三四五六七八九十百]+届$", norm[max(0, start - 8) : start])
             if m:
                 start -= len(m.group(0))
-        end = word.end
+        cut = _title_cut(word.text) if word.text[-1] in _TITLE_LAST_CHARS else 0
+        end = word.end - cut
         name = norm[start:end]
         seat = _JOINT_SEAT_RE.match(name)
         if seat is not None:
             # 吉林省委省政府: the party committee, then "the province's government" (deictic, no name).
             end = start + seat.end(1)
             name = norm[start:end]
-        if _acceptable_org(name, word.text if seat is None else name[-2:]):
+        head = word.text[: len(word.text) - cut] if seat is None else name[-2:]
+        if _acceptable_org(name, head):
             spans.append((start, end))
     return spans
 

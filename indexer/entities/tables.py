@@ -77,6 +77,7 @@ _TITLES = (
     "副司令", "司令员",
 )
 _TITLE_SET = set(_TITLES)
+_TITLE_LAST_CHARS = frozenset(t[-1] for t in _TITLES)
 
 # --- people --------------------------------------------------------------------------------------
 _SURNAME_ORDER = (
