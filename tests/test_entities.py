@@ -469,3 +469,8 @@ def test_organization_ends_where_a_glued_title_begins() -> None:
     assert ("org", "中国女医师协会") in _spans("中国女医师协会会长乔杰院士带队")
     # A compound title with a generic body (党委书记) gives no name of its own.
     assert [s for k, s in _spans("雄安集团党委书记出席") if k == "org"] == ["雄安集团"]
+
+
+def test_body_named_by_a_word_in_hui() -> None:
+    assert ("org", "世界台湾同乡会") in _spans("世界台湾同乡会在台北举行年会")
+    assert [s for k, s in _spans("推动黄浦经济社会发展") if k == "org"] == []

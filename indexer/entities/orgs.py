@@ -76,6 +76,9 @@ def _org_head(words: tuple[Word, ...], i: int, norm: str) -> int:
         return 2 if norm[word.end] == "、" and _is_starter(following) else 0
     if text.endswith(_ORG_SUFFIXES):
         return 1
+    if (n >= 3 and text[-1] == "会" and text not in _ORG_STOP and not text.endswith(("社会", "机会"))
+            and _tag(word) in ("n", "nt", "nz")):
+        return 1  # a body named by a word in 会 that is no meeting (同乡会, 校友会, 促进会)
     if n > 2 and _tag(word) == "nt" and text[-1] in _NT_HEAD_CHARS and not text.endswith(_ORG_SUFFIXES):
         return 3  # the word alone (国民党, 解放军)
     if n > 2 and _tag(word) == "nt" and text[-1] in _ORG_HEAD_CHARS:
@@ -208,7 +211,7 @@ def _is_name_part(word: Word, expected_end: int, after: Word | None = None) -> b
     if tag in ("nr", "nrfg") and not _SURNAME_RE.match(text):
         return True  # jieba's person tag on a word that cannot be a name (小城镇, 青少年)
     if tag == "nr" and len(text) == 2 and segmenter().FREQ.get(text, 0) >= _COMMON_NR:
-        return True  # a common word jieba's dictionary tags as a name (康复, 慈善: 中国康复医学会)
+        return True  # a common word jieba's dictionary tags as a name (康复, 慈善, 科普: 中国康复医学会)
     return tag not in _BREAK_TAGS
 
 
