@@ -474,3 +474,12 @@ def test_organization_ends_where_a_glued_title_begins() -> None:
 def test_body_named_by_a_word_in_hui() -> None:
     assert ("org", "世界台湾同乡会") in _spans("世界台湾同乡会在台北举行年会")
     assert [s for k, s in _spans("推动黄浦经济社会发展") if k == "org"] == []
+
+
+def test_pieces_of_longer_foreign_names_are_not_people() -> None:
+    # jieba cuts long transliterations: a piece is no name (彭达/罗夫斯基, 阿卜杜拉/齐/格).
+    assert _spans("愿同彭达罗夫斯基总统一道努力") == []
+    assert _spans("参议长阿卜杜拉齐格邀请") == []
+    # County names that are common words need a place context (新建的泊位; 平原 "plain").
+    assert [s for k, s in _spans("作业区新建的自动化泊位投用，华北出现降雨") if k == "place"] == ["华北"]
+    assert ("place", "平原") in _spans("到平原、禹城等地调研")

@@ -30,6 +30,7 @@ GAZETTEER_PATH = Path(__file__).resolve().parents[1] / "data" / "gazetteer.tsv"
 _NAME_TAGS = {"ns", "nr", "nrt", "nrfg", "nz", "x", "j"}
 _RARE_NAME = 50
 _RARE_NOUN = 150
+_COMMON_COUNTY = 200
 
 
 @functools.cache
@@ -56,8 +57,8 @@ def _gazetteer() -> tuple[dict[str, str], dict[str, str]]:
             if level.endswith("-alias") or level in ("capital", "city"):
                 tag = pos_tag(name)
                 count = freq.get(name, 0)
-                if level.startswith("county") and tag != "ns":
-                    table = weak
+                if level.startswith("county") and (tag != "ns" or count >= _COMMON_COUNTY):
+                    table = weak  # 新建, 平原, 商城: county names that are also common words
                 elif not (tag in _NAME_TAGS or count < _RARE_NAME or (tag == "n" and count < _RARE_NOUN)):
                     table = weak
             table[name] = canonical

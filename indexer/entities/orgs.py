@@ -76,9 +76,6 @@ def _org_head(words: tuple[Word, ...], i: int, norm: str) -> int:
         return 2 if norm[word.end] == "、" and _is_starter(following) else 0
     if text.endswith(_ORG_SUFFIXES):
         return 1
-    if (n >= 3 and text[-1] == "会" and text not in _ORG_STOP and not text.endswith(("社会", "机会"))
-            and _tag(word) in ("n", "nt", "nz")):
-        return 1  # a body named by a word in 会 that is no meeting (同乡会, 校友会, 促进会)
     if n > 2 and _tag(word) == "nt" and text[-1] in _NT_HEAD_CHARS and not text.endswith(_ORG_SUFFIXES):
         return 3  # the word alone (国民党, 解放军)
     if n > 2 and _tag(word) == "nt" and text[-1] in _ORG_HEAD_CHARS:
@@ -108,13 +105,11 @@ def _title_cut(text: str) -> int:
     organization suffix + any title (大学校长, 协会会长, 学会理事长)."""
     if len(text) < 4:
         return 0
-    if text.endswith(_UNIT_TITLES):
-        return 1
     for k in range(2, min(5, len(text) - 1)):
         if text[-k:] in _TITLE_SET and text[:-k].endswith(_ORG_SUFFIXES):
             # 党委书记, 市委书记: a compound title made with a generic body (guidelines §4), no name.
             return 0 if text[:-k].endswith(_BODY_TITLES) else k
-    return 0
+    return 1 if text.endswith(_UNIT_TITLES) and text[-3] != text[-2] else 0
 
 
 _BODY_TITLES = ("党委", "市委", "省委", "县委", "区委", "党组", "纪委", "团委", "工会")

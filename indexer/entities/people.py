@@ -129,10 +129,14 @@ def _find_people(
         w = words[i]
         if lex.types.get(w.text) == "person":
             found[(w.start, w.end)] = None
-        elif norm.startswith(_AFTER_NAME_STRONG, w.end) and good((w.start, w.end)):
+            continue
+        if (len(w.text) > 3 or not _SURNAME_RE.match(w.text)) and not _whole_word(norm, words, i):
+            continue  # a transliterated name jieba cut out of a longer one (托卡耶夫 → 卡耶夫)
+        if norm.startswith(_AFTER_NAME_STRONG, w.end) and good((w.start, w.end)):
             found[(w.start, w.end)] = None
         elif (_tag_of(w.text) in ("nr", "nrt") and freq.get(w.text, 0) < _RARE_FOREIGN
-              and norm.endswith(_TITLES, 0, w.start) and good((w.start, w.end))):
+              and norm.endswith(_TITLES, 0, w.start) and _whole_word(norm, words, i)
+              and good((w.start, w.end))):
             found[(w.start, w.end)] = None
     for span in _dotted_names(norm, words):
         found[span] = None
@@ -163,12 +167,14 @@ def _find_people(
         # Prefer the candidate a name boundary follows; else the longer one (most names have 3 characters).
         bounded = [c for c in cands if norm.startswith(_AFTER_NAME_OR_TITLE, c[1])]
         pick = bounded[0] if bounded else (cands[0] if cands and norm[t_end] not in _WEAK_SURNAMES else None)
+        following = cut.at(pick[1]) if pick is not None else None
         if (pick is not None and not bounded and len(spans) > len(cands) and pick[1] - pick[0] == 2
                 and (freq.get(norm[pick[0] : pick[1]], 0) > 0
-                     or freq.get(norm[pick[1] - 1 : pick[1] + 1], 0) > 0)):
+                     or freq.get(norm[pick[1] - 1 : pick[1] + 1], 0) > 0
+                     or following is None or len(following.text) < 2)):
             # The three-character reading failed, so a two-character one is doubtful when it is a word or
             # its last character makes a word with the next one (齐聚首都: 聚首); else it stays a name
-            # (主讲人：莫涛时间).
+            # (主讲人：莫涛时间), unless a one-character word follows (马莱阿内: a longer foreign name).
             pick = None
         if pick is not None:
             found[pick] = None
@@ -264,9 +270,23 @@ def _place_title(norm: str, words: tuple[Word, ...], cut: _Cut, t_start: int) ->
     return k >= 0 and words[k].end == t_start + 1 and len(words[k].text) >= 3
 
 
+def _whole_word(norm: str, words: tuple[Word, ...], i: int) -> bool:
+    """Whether ``words[i]`` stands alone: after a title, a non-Han character or a function character, and
+    before a non-Han character or a word of two or more characters (not a one-character piece of the
+    same name: 彭达罗夫斯基 cut 彭达/罗夫斯基, 朱杨柱 cut 朱杨/柱)."""
+    w = words[i]
+    before = norm[w.start - 1] if w.start else ""
+    clean_start = (not before or not _is_han_char(before) or before in _NOT_GIVEN
+                   or norm.endswith(_TITLES, 0, w.start))
+    nxt = words[i + 1] if i + 1 < len(words) else None
+    clean_end = (nxt is None or nxt.start != w.end or not nxt.han or len(nxt.text) > 1
+                 or nxt.text in _NOT_GIVEN)
+    return clean_start and clean_end
+
+
 # The interpuncts of transliterated names (奥拉夫·朔尔茨, 戴尔‧摩坦森).
 _DOT_RE = re.compile(f"(?<={_HAN})[·‧•・](?={_HAN})")
-_FOREIGN_PART_TAGS = {"nr", "nrt", "nrfg", "x", "j", "nz"}
+_FOREIGN_PART_TAGS = {"nr", "nrt", "nrfg", "x", "j", "nz", "ns"}
 _FOREIGN_PART_CHARS = 8
 _OPEN_QUOTES = set("“「『《\"")
 _CLOSE_QUOTES = set("”」』》\"")
@@ -315,7 +335,8 @@ def _dotted_names(norm: str, words: tuple[Word, ...]) -> list[tuple[int, int]]:
                 break
         # A quoted name with a dot is a work's or a programme's (“云里·悟理”).
         quoted = start > 0 and norm[start - 1] in _OPEN_QUOTES and norm[end : end + 1] in _CLOSE_QUOTES
-        if start < dots[k] and end > dots[last] + 1 and not quoted:
+        titled = norm.rfind("《", max(0, start - 30), start) > norm.rfind("》", max(0, start - 30), start)
+        if start < dots[k] and end > dots[last] + 1 and not quoted and not titled:
             out.append((start, end))
         k = last + 1
     return out
