@@ -77,7 +77,8 @@ _URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。；、）)]*")
 # Characters that, right before a bare day, make it a non-date (每月15日, 第3日, 3月 is read elsewhere).
 _DAY_BLOCKERS = set("每第月个个号.:/-")
 _DEADLINE_RE = re.compile(r"截止|截至|前报名|之前|以前|为止|前提交|前发送|前报送|deadline")
-_FIELD_RE = re.compile(r"(?:时间|日期)[:：]")
+_FIELD_RE = re.compile(r"(?:时间|日期)[:：][^\n。；;]*$")
+_FIELD_REACH = 16
 
 
 # A date in a url path or a file name: year, month and day separated (/2020/3/20/, 2024-08-15, 2024_08_15)
@@ -241,6 +242,7 @@ def extract_dates(text: str, reference_date: str | None = None, *, normalized: s
         return best
 
     ymd: list[tuple[re.Match[str], int | None, int]] = []
+    background: set[int] = set()  # starts of dates in a past year named relatively (去年9月4日)
     for m in _YMD_RE.finditer(masked):
         if taken.find(1, m.start(), m.end()) >= 0:
             continue
@@ -255,9 +257,11 @@ def extract_dates(text: str, reference_date: str | None = None, *, normalized: s
             continue
         relative = _RELATIVE_YEARS.get(masked[max(0, m.start() - 2) : m.start()])
         if year is None and relative is not None and ref is not None:
-            # 去年9月4日: a background date, which anchors no later day.
+            # 去年9月4日: a background date, which anchors no later day (nor is the primary date).
             ymd.append((m, ref.year + relative, month))
             mark(m.start(), m.end())
+            if relative < 0:
+                background.add(m.start())
             continue
         ymd.append((m, year, month))
         mark(m.start(), m.end())
@@ -334,7 +338,7 @@ def extract_dates(text: str, reference_date: str | None = None, *, normalized: s
 
     found.sort(key=lambda f: f.start)
     dates = sorted({f.day.isoformat() for f in found})
-    return DateInfo(date=_primary(masked, found), dates=dates)
+    return DateInfo(date=_primary(masked, [f for f in found if f.start not in background]), dates=dates)
 
 
 def _primary(masked: str, found: list[_Found]) -> str | None:
@@ -343,6 +347,7 @@ def _primary(masked: str, found: list[_Found]) -> str | None:
         if f.start < OPENING_CHARS:
             return f.day.isoformat()
     for f in candidates:
-        if _FIELD_RE.search(masked[max(0, f.start - 6) : f.start]):
+        # A 时间：/日期： field right before the date, or before a few words (时间：校历第三周周六（9/28）).
+        if _FIELD_RE.search(masked[max(0, f.start - _FIELD_REACH) : f.start]):
             return f.day.isoformat()
     return None

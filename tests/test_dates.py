@@ -163,3 +163,13 @@ def test_month_slash_day_in_parentheses_or_after_a_time_field() -> None:
 def test_report_date_is_not_the_event_date() -> None:
     text = "据美国媒体19日报道，救援人员才于18日抵达事发地。"
     assert extract_dates(text, "2023-02-20") == DateInfo("2023-02-18", ["2023-02-18", "2023-02-19"])
+
+
+def test_relative_past_year_is_background_not_the_primary_date() -> None:
+    text = "李哲华指出，去年9月4日的全代会通过直选案。"
+    assert extract_dates(text, "2017-08-05") == DateInfo(None, ["2016-09-04"])
+
+
+def test_time_field_a_few_words_before_the_date() -> None:
+    text = "一" * 300 + "\n时间：校历第三周周六（9/28） 19:00"
+    assert extract_dates(text, "2019-09-28").date == "2019-09-28"
