@@ -483,3 +483,8 @@ def test_pieces_of_longer_foreign_names_are_not_people() -> None:
     # County names that are common words need a place context (新建的泊位; 平原 "plain").
     assert [s for k, s in _spans("作业区新建的自动化泊位投用，华北出现降雨") if k == "place"] == ["华北"]
     assert ("place", "平原") in _spans("到平原、禹城等地调研")
+
+
+def test_weak_place_next_to_a_containing_place_and_mainland() -> None:
+    assert ("place", "苗栗") in _spans("台湾苗栗的选情")
+    assert ("place", "中国大陆") in _spans("比起其他国家，如中国大陆的百分之三十七")

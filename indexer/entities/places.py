@@ -15,7 +15,8 @@ from .tables import _LANDFORM_FINAL, _MEETING_TAIL, _SURNAMES, _TITLE_SET, _VILL
 
 _SEAT_TAILS = ("市委", "省委", "县委", "区委", "政府", "人民政府")
 _ZONE_TAILS = ("高新区", "开发区", "新区", "工业区")
-_PLACE_MERGE = {"省", "市", "县", "区", "镇", "村", "新区", "自治区", "特区", "高新区", "开发区", "工业区"}
+_PLACE_MERGE = {"省", "市", "县", "区", "镇", "村", "新区", "自治区", "特区", "高新区", "开发区", "工业区",
+                "大陆"}
 _PLACE_FINAL_CHARS = set("省市县区镇乡村州岛山湖江河港湾")
 _PLACE_BEFORE = set("在于赴到至往")
 # Generic tails after a complete place name (亚太地区 → 亚太, 欧洲各国 → 欧洲).
@@ -91,23 +92,26 @@ _SEAT_WORDS = ("首都", "省会", "首府")
 
 
 def _is_place_word(word: Word, lex: Lexicon) -> bool:
-    return word.han and (lex.types.get(word.text) == "place" or _tag_of(word.text) == "ns")
+    return word.han and (lex.types.get(word.text) == "place" or word.text in _gazetteer()[1]
+                         or _tag_of(word.text) == "ns")
 
 
 def _place_context(words: tuple[Word, ...], i: int, lex: Lexicon, norm: str) -> bool:
-    """Whether ``words[i]`` stands where a place does: after 在/赴/到 …, after 首都/省会, or in a list
-    (``、``) next to a place (到大兴、通州、丰台)."""
+    """Whether ``words[i]`` stands where a place does: after 在/赴/到 …, after 首都/省会, right after a
+    place that contains it (江西宜春, 台湾苗栗), or in a ``、`` list next to a place (到大兴、通州、丰台)."""
     word = words[i]
     before = norm[word.start - 1] if word.start else ""
     if before in _PLACE_BEFORE:
         return True
     prev = words[i - 1] if i else None
-    if prev is not None and prev.end == word.start and prev.text in _SEAT_WORDS:
+    if prev is not None and prev.end == word.start and (
+            prev.text in _SEAT_WORDS or lex.types.get(prev.text) == "place"):
         return True
-    if before == "、" and i >= 2 and _is_place_word(words[i - 2], lex):
+    if prev is not None and before == "、" and prev.end == word.start - 1 and _is_place_word(prev, lex):
         return True
-    return (i + 2 < len(words) and norm.startswith("、", word.end) and words[i + 1].text == "、"
-            and _is_place_word(words[i + 2], lex))
+    nxt = words[i + 1] if i + 1 < len(words) else None
+    return (nxt is not None and norm.startswith("、", word.end) and nxt.start == word.end + 1
+            and _is_place_word(nxt, lex))
 
 
 def _split_places(words: tuple[Word, ...], lex: Lexicon, firsts: list[int]) -> list[tuple[int, int]]:
