@@ -488,3 +488,9 @@ def test_pieces_of_longer_foreign_names_are_not_people() -> None:
 def test_weak_place_next_to_a_containing_place_and_mainland() -> None:
     assert ("place", "苗栗") in _spans("台湾苗栗的选情")
     assert ("place", "中国大陆") in _spans("比起其他国家，如中国大陆的百分之三十七")
+
+
+def test_sessions_directions_types_and_numerals() -> None:
+    assert [s for k, s in _spans("行政院院会今天通过，中南部各县市") if k == "org"] == ["行政院"]
+    assert [s for k, s in _spans("卒业吴凤科技大学资讯工程系") if k == "org"] == ["吴凤科技大学资讯工程系"]
+    assert ("org", "二十国集团") in _spans("出席二十国集团领导人峰会")

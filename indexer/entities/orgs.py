@@ -41,7 +41,8 @@ _BREAK_WORDS = {"主办", "承办", "协办", "指导", "联合", "支持", "举
                 "依托",
                 "全国", "组织", "会同", "牵头", "通过", "依托于", "隶属", "作为", "担任", "当选", "获得",
                 # Quantifiers and scopes: 吉林全省科协, 部分企业科协, 2020年度省科协 are no names.
-                "全省", "全市", "全县", "全区", "部分", "年度", "街镇", "各市县", "各县市", "设区市", "跟著"}
+                "全省", "全市", "全县", "全区", "部分", "年度", "街镇", "各市县", "各县市", "设区市", "跟著",
+                "毕业", "卒业", "就读", "任职", "就职"}
 # Words that begin a verb phrase, not a name (充分发挥好学会, 进一步提高省级学会, 利用自治区科协).
 _VERBAL_PREFIXES = ("充分", "进一步", "发挥", "利用", "动员", "鼓励", "号召", "搭建", "举全", "感谢",
                     "特别感谢", "宣读", "领导", "举行", "打击", "援引", "欢庆", "落到", "落实", "贯彻")
@@ -81,12 +82,15 @@ def _org_head(words: tuple[Word, ...], i: int, norm: str) -> int:
     if n > 2 and _tag(word) == "nt" and text[-1] in _ORG_HEAD_CHARS:
         # jieba's nt alone is noisy (最新进展, 信息科学): trusted with an organization head, but not on
         # a common word ending in one (中美关系, 新格局, 公共场所, 音乐厅).
-        return 0 if text.endswith(_COMMON_HEAD_WORDS) else 1
+        return 0 if text.endswith(_COMMON_HEAD_WORDS) or text in _NOT_SUBUNIT else 1
     if n == 1:
         if text == "所" and norm.startswith(_SUO_VERBS, word.end):
             return 0  # "5G所能发挥的作用": 所 + verb is the particle, not an institute
         if i == 0 or text not in _ORG_HEAD_CHARS or not _is_name_part(words[i - 1], word.start):
             return 0
+        if (norm.endswith(_MEETING_TAIL, 0, word.end) and len(words[i - 1].text) == 1) or norm.startswith(
+                _MEETING_TAIL, word.start):
+            return 0  # 院/会: the head begins or completes a meeting word (行政院院会)
         return 0 if _function_head(words, i) else 1
     if (text[-1] in _SUBUNIT_CHARS or text.endswith(_SUBUNIT_SUFFIXES)) and text not in _NOT_SUBUNIT and (
             not text.endswith("干部")):
@@ -116,6 +120,7 @@ _BODY_TITLES = ("党委", "市委", "省委", "县委", "区委", "党组", "纪
 
 
 _COUNT_CHARS = set("一二两三四五六七八九十百千万多几各")
+_CN_NUMERALS = set("一二三四五六七八九十百千")
 _COUNTED_PLACES = set("地国岸省市县区方")
 # A two-character nr word this frequent in jieba's dictionary is a common word, not a given name.
 _COMMON_NR = 500
@@ -372,6 +377,9 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...], heads: list[int]) 
             m = re.search(r"第[0-9一二三四五六七八九十百]+届$", norm[max(0, start - 8) : start])
             if m:
                 start -= len(m.group(0))
+        # A name that begins with a numeral jieba cut off (二 + 十国集团) takes it back.
+        while start > 0 and norm[start] in _CN_NUMERALS and norm[start - 1] in _CN_NUMERALS:
+            start -= 1
         cut = _title_cut(word.text) if word.text[-1] in _TITLE_LAST_CHARS else 0
         end = word.end - cut
         name = norm[start:end]
