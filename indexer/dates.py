@@ -323,7 +323,7 @@ def extract_dates(text: str, reference_date: str | None = None, *, normalized: s
         if m.group("d2"):
             add(m.start(), m.end(), _make(year, month, _cn_number(m.group("d2"))))
 
-    for m in _SLASH_RE.finditer(masked):
+    for m in _SLASH_RE.finditer(masked) if "/" in masked else ():
         if taken.find(1, m.start(), m.end()) >= 0:
             continue
         anchor = anchor_before(m.start())

@@ -27,6 +27,7 @@ from .tables import (
     _TITLE_SET,
     _TITLES,
     _is_han_char,
+    _title_cut,
 )
 
 _NAME_PART_TAGS = {"n", "nz", "ns", "nt", "nr", "nrt", "nrfg", "vn", "j", "l", "b", "an", "ng", "eng", "x",
@@ -96,27 +97,6 @@ def _org_head(words: tuple[Word, ...], i: int, norm: str) -> int:
             not text.endswith("干部")):
         return 2 if _tag(word) in ("n", "nz", "nt", "j", "l") else 0
     return 0
-
-
-# Titles jieba glues to the head of an organization (教育局长, 司法部长, 大学校长, 协会会长): the name ends
-# where the title begins (guidelines §4).
-_UNIT_TITLES = ("局长", "部长", "院长", "所长", "处长", "厅长", "署长", "司长", "社长")
-
-
-def _title_cut(text: str) -> int:
-    """The length of a title glued to the end of an organization head in one jieba word, else 0:
-    ``X局长`` (the unit 局 ends the name: 教育局长 → 3 of 4 characters are the name), or a name ending in an
-    organization suffix + any title (大学校长, 协会会长, 学会理事长)."""
-    if len(text) < 4:
-        return 0
-    for k in range(2, min(5, len(text) - 1)):
-        if text[-k:] in _TITLE_SET and text[:-k].endswith(_ORG_SUFFIXES):
-            # 党委书记, 市委书记: a compound title made with a generic body (guidelines §4), no name.
-            return 0 if text[:-k].endswith(_BODY_TITLES) else k
-    return 1 if text.endswith(_UNIT_TITLES) and text[-3] != text[-2] else 0
-
-
-_BODY_TITLES = ("党委", "市委", "省委", "县委", "区委", "党组", "纪委", "团委", "工会")
 
 
 _COUNT_CHARS = set("一二两三四五六七八九十百千万多几各")
