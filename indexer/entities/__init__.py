@@ -13,10 +13,14 @@ person, unknown names cut into single characters), so extraction combines, over 
 * person rules on characters (unknown names are usually cut into single characters): a surname (single
   or compound) + 1–2 given characters right before a title (``王小谟院士``, ``江小涓女士``) or right after
   a role (``主席万钢``, ``书记处书记吕昭平``), names listed with ``、`` next to a confirmed name, and
-  dictionary or lexicon person words in the same contexts;
-* places: lexicon places, jieba ``ns`` words not on a stoplist (``城市``, ``深度``, ``全国``, ``海外`` …),
-  and words ending in an administrative suffix (``省 市 县 区 镇 村 新区``); places inside organization
-  names are not places of the document;
+  dictionary or lexicon person words in the same contexts; transliterated names with an interpunct
+  (``奥拉夫·朔尔茨``) or after a title;
+* places: lexicon places, the gazetteer (``indexer/data/gazetteer.tsv``, generated from JioNLP's data by
+  ``scripts/build_gazetteer.py``: every Chinese administrative unit, the world's countries, capitals and
+  regions; short forms that are common words only in a place context), jieba ``ns`` words not on a
+  stoplist (``城市``, ``深度``, ``全国``, ``海外`` …), and words ending in an administrative suffix
+  (``省 市 县 区 镇 村 新区``); places inside organization, event or document names are not places of the
+  document;
 * filters: no single characters, a stoplist of generic words.
 
 Everything is matched on the normalized text (Simplified, half-width) and reported in Simplified with the
