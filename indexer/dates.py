@@ -18,6 +18,10 @@ or month in the text and no ``reference_date``) is dropped.
 The primary ``date`` (gold guidelines §6) is the first date of the document's opening (title and the
 first :data:`OPENING_CHARS` characters) or of a ``时间：``/``日期：`` field, skipping deadlines
 (``截止``, ``前报名`` …); ``None`` when the opening states no date (only ``近日``/``日前``).
+
+The reference date (:func:`reference_date`) is the metadata date, else the date a url or file name
+carries (``/art/2020/3/20/``, ``/2024/08/15/``, ``20260616``); without either, the first full date of the
+text (with year and month) anchors the year-less days of the whole text, also those written before it.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from dataclasses import dataclass, field
 
 from search.normalize import normalize
 
-__all__ = ["DateInfo", "extract_dates", "OPENING_CHARS"]
+__all__ = ["DateInfo", "extract_dates", "reference_date", "date_in_name", "OPENING_CHARS"]
 
 # How far into a document its main event's date is looked for; dates further in are background.
 OPENING_CHARS = 260
@@ -42,15 +46,28 @@ _SP = r"[ \t]*"
 # engine reject most positions with one character test instead of trying every branch (4× faster here).
 _AT_NUM = rf"(?=[\d{_CN_NUM}])"
 
+# A second day written before the one 日 of a range or list (22-24日, 22、23日, 22至24日): both are dates.
+_DAY_LIST = rf"(?:{_SP}(?:至|到|和|及|-|–|—|~|～|、|,){_SP}(?P<dx>\d{{1,2}}|[{_CN_NUM}]{{1,3}}))?"
+# Relative years in front of a month (去年9月4日): the year follows from the reference date.
+_RELATIVE_YEARS = {"去年": -1, "前年": -2, "今年": 0, "明年": 1}
+# Relative months in front of a bare day (本月3日).
+_RELATIVE_MONTHS = {"本": 0, "当": 0, "同": 0, "上": -1, "下": 1}
+# A month/day written with a slash in parentheses or after a time field ((9/28), 时间：9/28).
+_SLASH_RE = re.compile(
+    r"(?:(?<=[(])|(?<=(?:时间|日期):)|(?<=(?:时间|日期): ))(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/])"
+)
+# A date followed by these is when a report was published (据美国媒体19日报道), not the event's date.
+_REPORT_RE = re.compile(r"\s*(?:报道|电|讯|消息|发文|撰文)")
+
 # Year (optionally 民国), month, day; the year part is optional, the day part too (then it is a month
 # mention, which only anchors later days).
 _YMD_RE = re.compile(
     rf"(?=[民\d{_CN_NUM}])(?P<roc>民国{_SP})?(?:(?P<y>{_NUM}){_SP}年{_SP})?(?P<m>{_NUM}){_SP}月"
-    rf"(?:{_SP}(?P<d>{_NUM}){_SP}[日号])?"
+    rf"(?:{_SP}(?P<d>{_NUM}){_DAY_LIST}{_SP}[日号])?"
     rf"(?:{_SP}(?:至|到|-|–|—|~|～|、){_SP}(?:(?P<m2>{_NUM}){_SP}月{_SP})?(?P<d2>{_NUM}){_SP}[日号])?"
 )
 _DAY_RE = re.compile(
-    rf"{_AT_NUM}(?P<d>{_NUM}){_SP}日(?:{_SP}(?:至|到|-|–|—|~|～|、){_SP}(?P<d2>{_NUM}){_SP}日)?"
+    rf"{_AT_NUM}(?P<d>{_NUM}){_DAY_LIST}{_SP}日(?:{_SP}(?:至|到|-|–|—|~|～|、){_SP}(?P<d2>{_NUM}){_SP}日)?"
 )
 _TODAY_RE = re.compile(rf"今{_SP}\({_SP}(?P<d>\d{{1,2}}){_SP}\){_SP}日")
 _NUMERIC_RE = re.compile(
@@ -60,7 +77,42 @@ _URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。；、）)]*")
 # Characters that, right before a bare day, make it a non-date (每月15日, 第3日, 3月 is read elsewhere).
 _DAY_BLOCKERS = set("每第月个个号.:/-")
 _DEADLINE_RE = re.compile(r"截止|截至|前报名|之前|以前|为止|前提交|前发送|前报送|deadline")
-_FIELD_RE = re.compile(r"(?:时间|日期)[:：]")
+_FIELD_RE = re.compile(r"(?:时间|日期)[:：][^\n。；;]*$")
+_FIELD_REACH = 16
+
+
+# A date in a url path or a file name: year, month and day separated (/2020/3/20/, 2024-08-15, 2024_08_15)
+# or written as eight digits (20260616), never inside a longer run of digits.
+_NAME_DATE_RES = (
+    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})([/_.-])([0-9]{1,2})\2([0-9]{1,2})(?![0-9])"),
+    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})()([0-9]{2})([0-9]{2})(?![0-9])"),
+)
+
+
+def date_in_name(name: str | None) -> str | None:
+    """The first valid date (``YYYY-MM-DD``) a url or file name carries, else ``None``.
+
+    ``http://www.cast.org.cn/art/2020/3/20/art_80_1.html`` → ``2020-03-20``;
+    ``https://tv.cctv.com/2024/08/15/VIDE….shtml`` → ``2024-08-15``; ``notice_20260616.html`` →
+    ``2026-06-16``. Digits that make no valid date (``99532756``) are skipped.
+    """
+    if not name:
+        return None
+    for pattern in _NAME_DATE_RES:
+        for m in pattern.finditer(name):
+            day = _make(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+            if day is not None:
+                return day.isoformat()
+    return None
+
+
+def reference_date(meta_date: str | None, url: str | None = None, name: str | None = None) -> str | None:
+    """The date that supplies missing years and months: ``meta_date`` when it is a valid
+    ``YYYY-MM-DD`` date, else the date in ``url``, else the date in the file ``name``; ``None`` when none
+    carries one (then :func:`extract_dates` anchors on the text's own first full date)."""
+    if _parse_reference(meta_date) is not None:
+        return meta_date
+    return date_in_name(url) or date_in_name(name)
 
 
 @dataclass(frozen=True)
@@ -76,6 +128,7 @@ class _Found:
     start: int
     day: dt.date
     deadline: bool
+    report: bool = False
 
 
 def _cn_number(text: str) -> int | None:
@@ -161,7 +214,7 @@ def extract_dates(text: str, reference_date: str | None = None, *, normalized: s
 
     def add(start: int, end: int, day: dt.date | None) -> None:
         if day is not None:
-            found.append(_Found(start, day, deadline_at(start, end)))
+            found.append(_Found(start, day, deadline_at(start, end), bool(_REPORT_RE.match(masked, end))))
 
     def mark(start: int, end: int) -> None:
         taken[start:end] = b"\x01" * (end - start)
@@ -188,7 +241,8 @@ def extract_dates(text: str, reference_date: str | None = None, *, normalized: s
                 best = (year, month)
         return best
 
-    ymd = []
+    ymd: list[tuple[re.Match[str], int | None, int]] = []
+    background: set[int] = set()  # starts of dates in a past year named relatively (去年9月4日)
     for m in _YMD_RE.finditer(masked):
         if taken.find(1, m.start(), m.end()) >= 0:
             continue
@@ -201,11 +255,23 @@ def extract_dates(text: str, reference_date: str | None = None, *, normalized: s
         year = _year(m.group("y"), bool(m.group("roc")))
         if m.group("y") and year is None:
             continue
+        relative = _RELATIVE_YEARS.get(masked[max(0, m.start() - 2) : m.start()])
+        if year is None and relative is not None and ref is not None:
+            # 去年9月4日: a background date, which anchors no later day (nor is the primary date).
+            ymd.append((m, ref.year + relative, month))
+            mark(m.start(), m.end())
+            if relative < 0:
+                background.add(m.start())
+            continue
         ymd.append((m, year, month))
         mark(m.start(), m.end())
         if year is not None and m.group("d"):
             anchors.append((m.start(), year, month))
     anchors.sort()
+    if ref is None and anchors:
+        # No reference date: the text's first full date anchors the year-less days (guidelines §6).
+        first_year, first_month = anchors[0][1], anchors[0][2]
+        ref = dt.date(first_year, first_month or 1, 1)
 
     for m, year, month in ymd:
         if year is None:
@@ -220,7 +286,10 @@ def extract_dates(text: str, reference_date: str | None = None, *, normalized: s
             continue
         first = _make(year, month, _cn_number(m.group("d")))
         add(m.start(), m.end(), first)
-        if first is not None:
+        if m.group("dx"):
+            add(m.start(), m.end(), _make(year, month, _cn_number(m.group("dx"))))
+        relative = _RELATIVE_YEARS.get(masked[max(0, m.start() - 2) : m.start()])
+        if first is not None and (relative is None or relative == 0):
             anchors.append((m.start(), year, month))
         if m.group("d2"):
             month2 = _cn_number(m.group("m2")) if m.group("m2") else month
@@ -231,30 +300,54 @@ def extract_dates(text: str, reference_date: str | None = None, *, normalized: s
         if taken.find(1, m.start(), m.end()) >= 0:
             continue
         prev = masked[m.start() - 1] if m.start() else ""
-        if prev.isdigit() or prev in _DAY_BLOCKERS or prev.isalpha() and prev.isascii():
+        before = masked[m.start() - 2] if m.start() > 1 else ""
+        shift = _RELATIVE_MONTHS.get(before) if prev == "月" else None
+        if prev == ":" and not before.isdigit():
+            prev = ""  # 消息(新闻联播):4日下午 — a colon after words, not a time (10:4)
+        if shift is None and (prev.isdigit() or prev in _DAY_BLOCKERS or prev.isalpha() and prev.isascii()):
             continue
         anchor = anchor_before(m.start())
-        if anchor is not None and anchor[1] is not None:
+        if shift is not None and ref is not None:
+            # 本月3日, 上月28日: the month of the reference date, or the one before or after it.
+            months = ref.year * 12 + ref.month - 1 + shift
+            year, month = months // 12, months % 12 + 1
+        elif anchor is not None and anchor[1] is not None:
             year, month = anchor[0], anchor[1]
         elif ref is not None:
             year, month = ref.year, ref.month
         else:
             continue
         add(m.start(), m.end(), _make(year, month, _cn_number(m.group("d"))))
+        if m.group("dx"):
+            add(m.start(), m.end(), _make(year, month, _cn_number(m.group("dx"))))
         if m.group("d2"):
             add(m.start(), m.end(), _make(year, month, _cn_number(m.group("d2"))))
 
+    for m in _SLASH_RE.finditer(masked) if "/" in masked else ():
+        if taken.find(1, m.start(), m.end()) >= 0:
+            continue
+        anchor = anchor_before(m.start())
+        month = int(m.group("m"))
+        if anchor is not None:
+            year = anchor[0]
+        elif ref is not None and 1 <= month <= 12:
+            year = _near_reference(month, ref)
+        else:
+            continue
+        add(m.start(), m.end(), _make(year, month, int(m.group("d"))))
+
     found.sort(key=lambda f: f.start)
     dates = sorted({f.day.isoformat() for f in found})
-    return DateInfo(date=_primary(masked, found), dates=dates)
+    return DateInfo(date=_primary(masked, [f for f in found if f.start not in background]), dates=dates)
 
 
 def _primary(masked: str, found: list[_Found]) -> str | None:
-    candidates = [f for f in found if not f.deadline]
+    candidates = [f for f in found if not f.deadline and not f.report] or [f for f in found if not f.deadline]
     for f in candidates:
         if f.start < OPENING_CHARS:
             return f.day.isoformat()
     for f in candidates:
-        if _FIELD_RE.search(masked[max(0, f.start - 6) : f.start]):
+        # A 时间：/日期： field right before the date, or before a few words (时间：校历第三周周六（9/28）).
+        if _FIELD_RE.search(masked[max(0, f.start - _FIELD_REACH) : f.start]):
             return f.day.isoformat()
     return None

@@ -8,10 +8,14 @@
 * **category**: metadata (readers put a post's category line there), as a facet value (below);
 * **source**: metadata, else the source the text states (:func:`indexer.sources.extract_source`), as a
   facet value;
-* **date**: the metadata date when it is a valid date, else the primary date the text states
-  (:func:`indexer.dates.extract_dates` over title + body, the metadata date as reference);
-  **dates**: every date the text states;
-* **people / orgs / places**: :func:`indexer.entities.extract_entities` over title + body;
+* **date** (publication): the metadata date when it is a valid date, else the date the url or the file
+  name carries (``/art/2020/3/20/``, ``20260616``), else the primary date the text states;
+  **event_date**: the primary date the text states (:func:`indexer.dates.extract_dates` over title +
+  body; the reference for year-less days is :func:`indexer.dates.reference_date`: metadata, url, file
+  name, else the text's own first full date); **dates**: every date the text states;
+* **people / orgs / places**: :func:`indexer.entities.find_mentions` over title + body, as canonical
+  names; **entities**: each of them with the forms the text wrote and their positions in ``title`` /
+  ``body`` (:class:`indexer.model.EntityRecord`);
 * **id**: metadata, else ``<file stem>`` (a post, a page) or ``<file stem>-<line>`` (a JSON line).
 
 Facet values (:func:`facet_value`) are Simplified and drop trailing provenance notes, so that
@@ -28,10 +32,10 @@ from search.analysis import segment
 from search.normalize import to_simplified
 
 from .clean import clean_text
-from .dates import extract_dates
-from .entities import extract_entities
+from .dates import date_in_name, extract_dates, reference_date
+from .entities import Mention, entities_of, find_mentions
 from .html import parse_date
-from .model import Announcement, RawDocument
+from .model import Announcement, EntityRecord, Form, Position, RawDocument
 from .readers import KNOWN_SUFFIXES
 from .sources import extract_source
 
@@ -103,6 +107,27 @@ def document_id(raw: RawDocument) -> str:
     return f"{name}-{raw.line}" if raw.line is not None else name
 
 
+def entity_records(mentions: list[Mention], full: str, body_start: int) -> list[EntityRecord]:
+    """Group ``mentions`` of ``full`` (``title + "\\n" + body``, or the body alone when ``body_start``
+    is 0) by canonical name: people, then organizations, then places, each in order of first
+    appearance; a form is the text as written in ``full`` (original script) with its positions in the
+    title or the body."""
+    by_key: dict[tuple[str, str], dict[str, list[Position]]] = {}
+    for m in mentions:
+        if m.start >= body_start:
+            pos = Position("body", m.start - body_start, m.end - body_start, m.implied)
+        else:
+            pos = Position("title", m.start, m.end, m.implied)
+        forms = by_key.setdefault((m.kind, m.canonical), {})
+        forms.setdefault(full[m.start : m.end], []).append(pos)
+    order = {"person": 0, "org": 1, "place": 2}
+    keys = sorted(by_key, key=lambda k: order[k[0]])  # stable: first appearance within a type
+    return [
+        EntityRecord(name, kind, [Form(text, positions) for text, positions in by_key[(kind, name)].items()])
+        for kind, name in keys
+    ]
+
+
 def build_announcement(raw: RawDocument) -> Announcement:
     """Clean and extract one document (see the module docstring).
 
@@ -117,16 +142,23 @@ def build_announcement(raw: RawDocument) -> Announcement:
     title = title or title_from_body(body)
 
     meta_date = parse_date(raw.date) if raw.date else None
+    # A file name carries the document's date only for a post or page (a JSON line's file holds many).
+    name = Path(raw.origin).name if raw.line is None else None
+    reference = reference_date(meta_date, raw.url, name)
     # Entity extraction segments `full` anyway (cached): the dates read its normalized text from there.
-    found = extract_dates(full, reference_date=meta_date, normalized=segment(full).normalized)
+    found = extract_dates(full, reference_date=reference, normalized=segment(full).normalized)
     source = facet_value(raw.source) or facet_value(extract_source(body))
-    entities = extract_entities(full)
+    mentions = find_mentions(full)
+    entities = entities_of(mentions)
+    published = meta_date or date_in_name(raw.url) or (date_in_name(name) if name else None)
     return Announcement(
         id=document_id(raw),
         title=title,
         body=body,
         origin=raw.origin,
-        date=meta_date or found.date,
+        date=published or found.date,
+        event_date=found.date,
+        entities=entity_records(mentions, full, len(full) - len(body)),
         dates=list(found.dates),
         source=source,
         category=facet_value(raw.category),

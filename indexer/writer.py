@@ -162,6 +162,8 @@ def _prepared(ann: Announcement, digest: str) -> PreparedDocument:
         "orgs": ",".join(ann.orgs) or None,
         "places": ",".join(ann.places) or None,
         "dates": list(ann.dates),
+        "event_date": ann.event_date,
+        "entities": [e.to_stored() for e in ann.entities],
         "origin": origin,
         "hash": digest,
         "indexed_at": None,  # set by the worker that writes the document

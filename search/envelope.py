@@ -106,6 +106,8 @@ def document_body(doc: Document) -> dict[str, Any]:
             "orgs": list(doc.orgs),
             "places": list(doc.places),
             "indexed_at": doc.indexed_at,
+            "event_date": doc.event_date,
+            "entities": list(doc.entities),
         },
     }
 

@@ -19,6 +19,7 @@ import calendar
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .facetspec import FACETS
 
@@ -311,9 +312,33 @@ class SearchResponse:
         return max(1, -(-served // self.per_page))
 
 
+def entities_from_stored(value: Any) -> tuple[dict[str, Any], ...]:
+    """The stored ``entities`` field (``((name, type, ((text, ((field, start, end, implied), …)), …)), …)``,
+    written by :meth:`indexer.model.EntityRecord.to_stored`) as JSON-ready dicts:
+    ``{"name", "type", "forms": [{"text", "positions": [{"field", "start", "end", "implied"}]}]}``."""
+    out = []
+    for name, kind, forms in value or ():
+        out.append({
+            "name": name,
+            "type": kind,
+            "forms": [
+                {"text": text, "positions": [
+                    {"field": f, "start": start, "end": end, "implied": bool(implied)}
+                    for f, start, end, implied in positions
+                ]}
+                for text, positions in forms
+            ],
+        })
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Document:
-    """A whole stored document (``GET /api/v1/documents/<id>``, the document page)."""
+    """A whole stored document (``GET /api/v1/documents/<id>``, the document page).
+
+    ``date`` is the publication date (the timeline and the date filters use it), ``event_date`` the
+    primary date the text states; ``entities`` traces each facet value to the forms the text wrote
+    (:func:`entities_from_stored`)."""
 
     id: str
     title: str
@@ -327,4 +352,6 @@ class Document:
     orgs: tuple[str, ...]
     places: tuple[str, ...]
     indexed_at: str | None
+    event_date: str | None = None
+    entities: tuple[dict[str, Any], ...] = ()
 

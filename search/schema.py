@@ -19,6 +19,8 @@ field          contents
 ``orgs``       organizations (aliases merged to one canonical name), facet
 ``places``     places, facet
 ``dates``      every date the text states (``YYYY-MM-DD``), stored list
+``event_date`` the primary date the text states (its event), ``YYYY-MM-DD``, stored only
+``entities``   each canonical entity with the forms the text wrote and their positions, stored only
 ``origin``     the file the document came from (for ``huixun index --prune``)
 ``hash``       SHA-256 of the document's content, for incremental indexing
 ``indexed_at`` when the document was (re)indexed, ISO 8601 UTC, stored
@@ -35,6 +37,9 @@ is stricter than word positions (it does not depend on how jieba cut either side
 the positions; decoding them was most of the cost of reading a posting block, and writing them a
 third of the postings' bytes. The tokenizers still give sequential positions (Whoosh's contract), so
 a schema that wants ``phrase=True`` can have it.
+
+Version 4 adds ``event_date`` and ``entities`` (stored only), and ``date`` of a document without a
+metadata date comes from its url or file name when they carry one.
 """
 
 from __future__ import annotations
@@ -62,7 +67,7 @@ __all__ = [
     "frequency_values",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Facet name (as the API calls it) → index field (from the one table, :mod:`search.facetspec`).
 FACET_FIELDS: dict[str, str] = {spec.name: spec.field for spec in FACET_SPECS}
@@ -159,6 +164,8 @@ def build_schema() -> Schema:
         orgs=fields.KEYWORD(stored=True, commas=True, scorable=False),
         places=fields.KEYWORD(stored=True, commas=True, scorable=False),
         dates=fields.STORED(),
+        event_date=fields.STORED(),
+        entities=fields.STORED(),
         origin=fields.ID(stored=True, sortable=True),
         hash=fields.ID(stored=True, sortable=True),
         indexed_at=fields.STORED(),

@@ -30,7 +30,7 @@ from .analysis import on_lexicon_reload
 from .facets import apply_selections, compute_facets, selection_masks
 from .highlight import highlight, snippet
 from .lexicon import Lexicon, load_lexicon
-from .models import Document, Duplicate, Hit, SearchRequest, SearchResponse
+from .models import Document, Duplicate, Hit, SearchRequest, SearchResponse, entities_from_stored
 from .pinyin import expand_pinyin
 from .query import parse_query, plan_term
 from .ranking import date_mask, match_query, order
@@ -246,6 +246,8 @@ def get_document(source: SearchSource, doc_id: str) -> Document | None:
         orgs=_split(fields.get("orgs")),
         places=_split(fields.get("places")),
         indexed_at=fields.get("indexed_at") or None,
+        event_date=fields.get("event_date") or None,
+        entities=entities_from_stored(fields.get("entities")),
     )
 
 

@@ -309,3 +309,19 @@ def test_security_headers_everywhere(demo_index: Path) -> None:
         assert "default-src 'self'" in csp and "script-src 'self'" in csp
         assert csp.endswith("frame-ancestors https://society.example")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_document_gives_event_date_and_entities_traced_to_the_text(web_client) -> None:
+    """``date`` stays the publication date; ``event_date`` is the text's primary date; every facet value
+    comes with the forms the text wrote and their offsets in title or body."""
+    hit = web_client.get("/api/v1/search", query_string={"q": KCZG}).get_json()["hits"][0]
+    doc = web_client.get(f"/api/v1/documents/{hit['id']}").get_json()["document"]
+    assert doc["date"] == hit["date"]
+    assert doc["event_date"] is None or len(doc["event_date"]) == 10
+    assert [e["name"] for e in doc["entities"] if e["type"] == "org"] == doc["orgs"]
+    assert [e["name"] for e in doc["entities"] if e["type"] == "place"] == doc["places"]
+    assert doc["entities"] and all(e["forms"] for e in doc["entities"])
+    for entity in doc["entities"]:
+        for form in entity["forms"]:
+            for pos in form["positions"]:
+                assert doc[pos["field"]][pos["start"] : pos["end"]] == form["text"]

@@ -102,3 +102,74 @@ def test_no_primary_date_when_only_recent_is_said() -> None:
 
 def test_unanchored_day_is_dropped() -> None:
     assert extract_dates("28日上午，八宝山革命公墓礼堂庄严肃穆。").dates == []
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("http://www.cast.org.cn/art/2020/3/20/art_80_114055.html", "2020-03-20"),
+        ("https://tv.cctv.com/2024/08/15/VIDE1zz4q92SxABxG3CKgoRt240815.shtml", "2024-08-15"),
+        ("data/posts/notice_20260616.html", "2026-06-16"),
+        ("posts/000_99532756a9d00d77.txt", None),  # eight digits that make no date
+        ("https://www.president.gov.tw/NEWS/22288", None),
+        (None, None),
+    ],
+)
+def test_date_in_a_url_or_file_name(name: str | None, expected: str | None) -> None:
+    from indexer.dates import date_in_name
+
+    assert date_in_name(name) == expected
+
+
+def test_reference_date_prefers_metadata_then_url_then_file_name() -> None:
+    from indexer.dates import reference_date
+
+    url = "http://www.cast.org.cn/art/2020/2/26/art_80_114055.html"
+    assert reference_date("2020-02-27", url, "x_20190101.html") == "2020-02-27"
+    assert reference_date(None, url, "x_20190101.html") == "2020-02-26"
+    assert reference_date("not a date", None, "x_20190101.html") == "2019-01-01"
+    assert reference_date(None, None, None) is None
+
+
+def test_without_reference_the_first_full_date_anchors_earlier_days() -> None:
+    # A notice without metadata date: the year-less day before the full date takes its year and month.
+    text = "本会定于12日召开理事会，报名截止2023年5月10日，会议议程另行通知。"
+    assert extract_dates(text).dates == ["2023-05-10", "2023-05-12"]
+    assert extract_dates("定于12日召开理事会。").dates == []  # nothing to anchor on: dropped
+
+
+def test_second_day_of_a_range_or_list_before_one_day_mark() -> None:
+    assert extract_dates("10月22-24日举行", "2020-10-01").dates == ["2020-10-22", "2020-10-24"]
+    assert extract_dates("10月22、23日举行", "2020-10-01").dates == ["2020-10-22", "2020-10-23"]
+
+
+def test_relative_year_and_month_words_anchor_on_the_reference() -> None:
+    # xwlb/chinatimes style: 去年 is the reference year less one and anchors no later bare day.
+    text = "李哲华指出，去年9月4日的全代会通过，再送20日全代会。"
+    assert extract_dates(text, "2017-08-05").dates == ["2016-09-04", "2017-08-20"]
+    assert extract_dates("自本月3日列车脱轨后", "2023-02-20").dates == ["2023-02-03"]
+
+
+def test_day_after_a_colon_of_words_is_a_date() -> None:
+    info = extract_dates("央视网消息(新闻联播)：4日下午，国务院总理会见德国总理。", "2022-11-04")
+    assert info == DateInfo("2022-11-04", ["2022-11-04"])
+
+
+def test_month_slash_day_in_parentheses_or_after_a_time_field() -> None:
+    assert extract_dates("时间：校历第三周周六（9/28） 19:00", "2019-09-28").dates == ["2019-09-28"]
+    assert extract_dates("版本 3/28 发布", "2019-09-28").dates == []  # not clearly a date
+
+
+def test_report_date_is_not_the_event_date() -> None:
+    text = "据美国媒体19日报道，救援人员才于18日抵达事发地。"
+    assert extract_dates(text, "2023-02-20") == DateInfo("2023-02-18", ["2023-02-18", "2023-02-19"])
+
+
+def test_relative_past_year_is_background_not_the_primary_date() -> None:
+    text = "李哲华指出，去年9月4日的全代会通过直选案。"
+    assert extract_dates(text, "2017-08-05") == DateInfo(None, ["2016-09-04"])
+
+
+def test_time_field_a_few_words_before_the_date() -> None:
+    text = "一" * 300 + "\n时间：校历第三周周六（9/28） 19:00"
+    assert extract_dates(text, "2019-09-28").date == "2019-09-28"

@@ -390,3 +390,107 @@ def test_a_list_of_things_beside_a_name_gives_no_person():
     people = extract_entities(text).people
     assert "宣传栏" not in people
     assert "王平" in people
+
+
+def _spans(text: str) -> list[tuple[str, str]]:
+    return [(m.kind, m.surface) for m in find_mentions(text) if not m.implied]
+
+
+def test_gazetteer_places_prefecture_county_and_foreign() -> None:
+    # Prefecture-level cities the lexicon does not list, a capital after 首都, a country, a region.
+    assert _spans("绵阳、宜宾两地科协联合举办活动。") == [("place", "绵阳"), ("place", "宜宾")]
+    assert _spans("乌克兰首都基辅4日遭袭。") == [("place", "乌克兰"), ("place", "基辅")]
+    assert _spans("立陶宛支持华南地区的合作。") == [("place", "立陶宛"), ("place", "华南")]
+    # Canonical names merge a unit's forms (德意志联邦共和国 → 德国).
+    assert [m.canonical for m in find_mentions("德意志联邦共和国总理访华")] == ["德国"]
+
+
+def test_weak_gazetteer_name_needs_a_place_context() -> None:
+    # 大兴 is also a common word ("on a large scale"): a place in a list of places or after 到.
+    assert ("place", "大兴") in _spans("先后多次到大兴、通州、丰台的厂家等货。")
+    assert [k for k, s in _spans("各地大兴调查研究之风。") if s == "大兴"] == []
+
+
+def test_place_cut_into_single_characters() -> None:
+    assert ("place", "印太") in _spans("拥护整个印太地区的自由。")
+
+
+def test_transliterated_names() -> None:
+    assert _spans("欢迎总理奥拉夫·朔尔茨访华。") == [("person", "奥拉夫·朔尔茨")]
+    assert ("person", "特朗普") in _spans("美国总统特朗普表示")
+    assert _spans("科普品牌“云里·悟理”上线。") == []  # a quoted programme, not a person
+
+
+def test_title_glued_to_a_place_suffix() -> None:
+    assert _spans("苗栗县长徐耀昌表示") == [("place", "苗栗县"), ("person", "徐耀昌")]
+
+
+def test_common_word_tagged_as_a_name_inside_an_organization() -> None:
+    # jieba tags 康复 and 慈善 as names; in front of an organization head they are name parts.
+    orgs = [s for k, s in _spans("中国康复医学会与武汉市慈善总会签订协议书") if k == "org"]
+    assert orgs == ["中国康复医学会", "武汉市慈善总会"]
+
+
+def test_organization_precision_rules() -> None:
+    # A government is named by its place; a rank or "first-class" is no name; a party committee and the
+    # province's government written together give the committee.
+    assert _spans("民众对联邦政府应对迟缓不满，日本政府表示关切。") == [("org", "日本政府")]
+    assert ("org", "美国联邦政府") in _spans("美国联邦政府宣布")
+    assert [s for k, s in _spans("建设世界一流学会，发挥吉林省级学会作用") if k == "org"] == []
+    assert ("org", "吉林省委") in _spans("在吉林省委省政府领导下")
+    # Branches and special committees of a society are named sub-units.
+    assert ("org", "山东省医学会重症医学分会") in _spans("由山东省医学会重症医学分会主办")
+
+
+def test_places_inside_event_names_document_titles_and_scopes() -> None:
+    assert [k for k, s in _spans("协办第五届中国重症医学信息化与互联网大会") if k == "place"] == []
+    text = "韩鲁佳提交“关于北京市公共场所实施佩戴口罩的控制措施的建议”"
+    assert [s for k, s in _spans(text) if k == "place"] == []
+    assert [s for k, s in _spans("充分整合产业园区的资源，邀请各县市代表") if k == "place"] == []
+    assert ("place", "北京") in _spans("在北京召开大会")
+
+
+def test_people_before_a_count_after_a_speaker_field_and_with_a_latin_gloss() -> None:
+    assert ("person", "王若麟") in _spans("还有王若麟等二十五位选手获得三等奖。")
+    assert ("person", "徐晓兰") in _spans("徐晓兰等11人当选学会副理事长")
+    assert ("person", "莫涛") in _spans("主讲人：莫涛时间：2022/03/19")
+    assert ("person", "潘恩") in _spans("欢迎澳洲国防部潘恩（Christopher Pyne）前部长")
+
+
+def test_name_fragments_are_not_people() -> None:
+    people = [s for text in ("让更多同学来激发兴趣。", "总统今天上午出席典礼", "不单单是经贸领域",
+                             "但高雄的选情不同", "中央纪委原常务副书记")
+              for k, s in _spans(text) if k == "person"]
+    assert people == []
+
+
+def test_organization_ends_where_a_glued_title_begins() -> None:
+    assert ("org", "美国司法部") in _spans("美国司法部长邦迪出席听证会")
+    assert ("org", "中国女医师协会") in _spans("中国女医师协会会长乔杰院士带队")
+    # A compound title with a generic body (党委书记) gives no name of its own.
+    assert [s for k, s in _spans("雄安集团党委书记出席") if k == "org"] == ["雄安集团"]
+
+
+def test_body_named_by_a_word_in_hui() -> None:
+    assert ("org", "世界台湾同乡会") in _spans("世界台湾同乡会在台北举行年会")
+    assert [s for k, s in _spans("推动黄浦经济社会发展") if k == "org"] == []
+
+
+def test_pieces_of_longer_foreign_names_are_not_people() -> None:
+    # jieba cuts long transliterations: a piece is no name (彭达/罗夫斯基, 阿卜杜拉/齐/格).
+    assert _spans("愿同彭达罗夫斯基总统一道努力") == []
+    assert _spans("参议长阿卜杜拉齐格邀请") == []
+    # County names that are common words need a place context (新建的泊位; 平原 "plain").
+    assert [s for k, s in _spans("作业区新建的自动化泊位投用，华北出现降雨") if k == "place"] == ["华北"]
+    assert ("place", "平原") in _spans("到平原、禹城等地调研")
+
+
+def test_weak_place_next_to_a_containing_place_and_mainland() -> None:
+    assert ("place", "苗栗") in _spans("台湾苗栗的选情")
+    assert ("place", "中国大陆") in _spans("比起其他国家，如中国大陆的百分之三十七")
+
+
+def test_sessions_directions_types_and_numerals() -> None:
+    assert [s for k, s in _spans("行政院院会今天通过，中南部各县市") if k == "org"] == ["行政院"]
+    assert [s for k, s in _spans("卒业吴凤科技大学资讯工程系") if k == "org"] == ["吴凤科技大学资讯工程系"]
+    assert ("org", "二十国集团") in _spans("出席二十国集团领导人峰会")

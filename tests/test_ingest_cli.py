@@ -61,9 +61,23 @@ def test_extract_full_record_shape(feed: Path) -> None:
     result = _run(str(feed))
     record = json.loads(result.stdout.splitlines()[0])
     assert list(record) == ["id", "title", "body", "origin", "date", "dates", "source", "category", "url",
-                            "people", "orgs", "places"]
+                            "people", "orgs", "places", "event_date", "entities"]
     assert (record["date"], record["source"], record["category"]) == ("2020-03-02", "北京市科协", "地方科协")
     assert record["origin"] == str(feed)
+
+
+def test_extract_traces_every_facet_value_to_the_written_forms(feed: Path) -> None:
+    """Each entity: its canonical name (the facet value), type, and the forms the text wrote, whose
+    positions slice exactly that form out of the title or body (original script)."""
+    for line in _run(str(feed)).stdout.splitlines():
+        record = json.loads(line)
+        by_type = {"person": record["people"], "org": record["orgs"], "place": record["places"]}
+        names = {t: [e["name"] for e in record["entities"] if e["type"] == t] for t in by_type}
+        assert names == by_type
+        for entity in record["entities"]:
+            for form in entity["forms"]:
+                for pos in form["positions"]:
+                    assert record[pos["field"]][pos["start"] : pos["end"]] == form["text"]
 
 
 def test_extract_usage_errors(feed: Path) -> None:

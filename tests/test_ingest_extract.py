@@ -119,3 +119,18 @@ def test_document_id() -> None:
 def test_document_without_text_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no text after cleaning"):
         build_announcement(RawDocument("chrome.txt", None, None, "【打印本页】 【关闭窗口】\n\u200b"))
+
+
+def test_without_metadata_date_the_url_gives_date_and_reference_year() -> None:
+    raw = RawDocument(origin="feed.jsonl", line=3, id="n1", title="学会召开理事会",
+                      body="3月12日，学会在北京召开理事会。",
+                      url="http://www.cast.org.cn/art/2020/3/20/art_80_1.html")
+    ann = build_announcement(raw)
+    assert (ann.date, ann.event_date, ann.dates) == ("2020-03-20", "2020-03-12", ["2020-03-12"])
+    # A post's file name carries its date too; a JSON line's file name does not.
+    post = RawDocument(origin="posts/notice_20190616.txt", line=None, id=None, body="12日，学会召开理事会。")
+    made = build_announcement(post)
+    assert (made.date, made.event_date) == ("2019-06-16", "2019-06-12")
+    line = RawDocument(origin="feed_20190616.jsonl", line=1, id="x", body="12日，学会召开理事会。")
+    made = build_announcement(line)
+    assert (made.date, made.event_date) == (None, None)

@@ -134,3 +134,18 @@ def test_web_worker_reloads_the_lexicon_of_a_new_generation(
     assert active_lexicon_fingerprint() == edited
     assert _words(SOCIETY) == [SOCIETY]
     assert [hit["id"] for hit in response.get_json()["hits"]] == [DOC_ID]
+
+
+def test_extraction_reads_the_reloaded_lexicon(staff_lexicon: Path) -> None:
+    """Entity extraction caches lexicon types, aliases and word flags: a reload empties those caches."""
+    from indexer.entities import entity_forms, find_mentions
+
+    text = "自博学会秘书长在会上发言。"
+    assert entity_forms("自博学会") == {"自博学会"}
+    assert [m.canonical for m in find_mentions(text) if m.kind == "org"] == []
+    with open(staff_lexicon, "a", encoding="utf-8") as fh:
+        fh.write(f"org\t{SOCIETY}\t自博学会\n")
+    reload_lexicon()
+    assert entity_forms("自博学会") == {SOCIETY, "自博学会"}
+    orgs = [(m.surface, m.canonical) for m in find_mentions(text) if m.kind == "org"]
+    assert orgs == [("自博学会", SOCIETY)]

@@ -246,3 +246,11 @@ def test_a_long_facet_expands_to_its_top_values_and_back(web_client) -> None:
     section = expanded.split('id="facet-person"')[1].split("</section>")[0]
     assert section.count("<li>") == 50
     assert re.search(r'<a class="more" href="/\?q=%E5%AD%A6%E4%BC%9A">收起</a>', section)
+
+
+def test_document_page_shows_the_event_date_beside_the_publication_date(web_client) -> None:
+    # cast-120382 was published 2020-05-07 about a roadshow held on 4月30日.
+    html = page_text(web_client.get("/doc/cast-120382"))
+    assert "<dt>事件日期</dt><dd>2020-04-30</dd>" in html
+    doc = web_client.get("/api/v1/documents/cast-120382").get_json()["document"]
+    assert (doc["date"], doc["event_date"]) == ("2020-05-07", "2020-04-30")

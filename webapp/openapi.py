@@ -98,6 +98,40 @@ def _error_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": _json_content("Error", {})}
 
 
+def _entity_schema() -> dict[str, Any]:
+    position = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["field", "start", "end", "implied"],
+        "properties": {
+            "field": {"type": "string", "enum": ["title", "body"]},
+            "start": {"type": "integer", "minimum": 0, "description": "Offset of the first character."},
+            "end": {"type": "integer", "minimum": 0, "description": "Offset after the last character."},
+            "implied": {"type": "boolean", "description": "Written only inside a longer name (a place in "
+                        "a local government's name): a facet value, not a mention of its own."},
+        },
+    }
+    form = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["text", "positions"],
+        "properties": {
+            "text": {"type": "string", "description": "The form as the text wrote it (original script)."},
+            "positions": {"type": "array", "items": position},
+        },
+    }
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name", "type", "forms"],
+        "properties": {
+            "name": {"type": "string", "description": "The canonical name (the facet value)."},
+            "type": {"type": "string", "enum": ["person", "org", "place"]},
+            "forms": {"type": "array", "items": form},
+        },
+    }
+
+
 def _schemas() -> dict[str, Any]:
     bucket = {
         "type": "object",
@@ -247,13 +281,25 @@ def _schemas() -> dict[str, Any]:
             "orgs",
             "places",
             "indexed_at",
+            "event_date",
+            "entities",
         ],
         "properties": {
             "id": {"type": "string"},
             "title": {"type": "string"},
             "body": {"type": "string", "description": "The whole cleaned text (plain text)."},
             "url": _NULLABLE_STRING,
-            "date": _NULLABLE_STRING,
+            "date": {**_NULLABLE_STRING, "description": "Publication date (YYYY-MM-DD): the metadata date, "
+                     "else the date of the url or file name, else the text's primary date. The timeline "
+                     "and the date filters use it."},
+            "event_date": {**_NULLABLE_STRING, "description": "The primary date the text states (its "
+                           "event, YYYY-MM-DD), or null."},
+            "entities": {
+                "type": "array",
+                "description": "Each person, organization and place (the canonical name the facets show) "
+                "with the forms the text wrote and their offsets in title or body.",
+                "items": {"$ref": "#/components/schemas/Entity"},
+            },
             "dates": {**_STRINGS, "description": "Every date the text states (YYYY-MM-DD)."},
             "source": _NULLABLE_STRING,
             "category": _NULLABLE_STRING,
@@ -308,6 +354,7 @@ def _schemas() -> dict[str, Any]:
         "Query": query,
         "SearchResponse": search_response,
         "Document": document,
+        "Entity": _entity_schema(),
         "DocumentResponse": {
             "type": "object",
             "additionalProperties": False,
