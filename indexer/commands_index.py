@@ -105,6 +105,8 @@ def index(
     finally:
         progress.close()
     click.echo(_summary(report))
+    for warning in report.warnings:
+        click.echo(f"  warning: {warning}", err=True)
     for error in report.errors:
         click.echo(f"  failed: {error}", err=True)
     if not report.ok:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from search.analysis import segment
 from search.normalize import to_simplified
+from search.urls import http_url
 
 from .clean import clean_text
 from .dates import extract_dates
@@ -130,7 +131,7 @@ def build_announcement(raw: RawDocument) -> Announcement:
         dates=list(found.dates),
         source=source,
         category=facet_value(raw.category),
-        url=raw.url,
+        url=http_url(raw.url),  # javascript:, data: … never stored (the writer warns)
         people=list(entities.people),
         orgs=list(entities.orgs),
         places=list(entities.places),

@@ -36,9 +36,10 @@ from search.analysis import document_terms
 from search.schema import TermPositionsValue, build_schema
 from search.store import IndexStore, utc_now
 from search.textindex import write_for_index
+from search.urls import url_problem
 
 from .extract import build_announcement
-from .model import Announcement, IngestError, RawDocument
+from .model import Announcement, IngestError, IngestWarning, RawDocument
 from .parallel import SegmentRun, Written, default_workers
 from .readers import read_paths
 
@@ -76,6 +77,8 @@ class IndexReport:
     chars: int = 0
     seconds: float = 0.0
     errors: list[IngestError] = field(default_factory=list)
+    #: Documents indexed with something dropped (a ``javascript:`` url …).
+    warnings: list[IngestWarning] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -199,6 +202,7 @@ class _Feed:
         self.paths = paths
         self.existing = existing
         self.errors: list[IngestError] = []
+        self.warnings: list[IngestWarning] = []
         self.unchanged_ids: set[str] = set()
         self.origins_read: set[str] = set()
         self.origins_failed: set[str] = set()
@@ -212,6 +216,9 @@ class _Feed:
                     self.origins_failed.add(origin)
                 continue
             self.origins_read.add(origin)
+            if item.url and (problem := url_problem(item.url)) is not None:
+                # build_announcement stores no url then; say so once, where the document was read.
+                self.warnings.append(IngestWarning(item.origin, item.line, f"url dropped: {problem}"))
             if self.existing is not None:
                 known = self.existing.by_hash.get(content_hash(item))
                 if known is not None:
@@ -361,16 +368,17 @@ def _write(
     writer.commit(mergetype=lambda w, segments: MERGE_SMALL(w, segments) + new_segments)
     # Docnums change with every commit, so every commit gets its own persisted substring index.
     write_for_index(ix)
-    report.errors = sorted(feed.errors + report.errors, key=_error_key)
-    report.seconds = time.monotonic() - started
-    if progress is not None:
+    if progress is not None:  # before the feed's errors join the report's: each is counted once
         progress(_snapshot(report, feed, done, started))
+    report.errors = sorted(feed.errors + report.errors, key=_error_key)
+    report.warnings = list(feed.warnings)
+    report.seconds = time.monotonic() - started
 
 
 def _snapshot(report: IndexReport, feed: _Feed, done: int, started: float) -> IndexProgress:
     unchanged = len(feed.unchanged_ids)
     return IndexProgress(
-        done=done + unchanged,
+        done=done + unchanged + len(feed.errors),  # lines that could not be read were processed too
         chars=report.chars,
         added=report.added,
         updated=report.updated,

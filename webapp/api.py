@@ -17,6 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from search.models import Hit, SearchResponse
 from search.schema import SCHEMA_VERSION
 from search.service import get_document, run_search
+from search.urls import http_url
 
 from . import openapi
 from .deadline import time_limit
@@ -35,7 +36,7 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
         "title": hit.title,
         "title_html": hit.title_html,
         "snippet_html": hit.snippet_html,
-        "url": hit.url,
+        "url": http_url(hit.url),  # indexes built before ingest dropped other schemes
         "date": hit.date,
         "source": hit.source,
         "category": hit.category,
@@ -86,7 +87,9 @@ def document(doc_id: str) -> Response:
         doc = get_document(get_searcher(), doc_id)
         if doc is None:
             raise ApiError(404, f"no document with id {doc_id!r}", param="id")
-        return jsonify({"ok": True, "document": doc.to_json()})
+        body = doc.to_json()
+        body["url"] = http_url(body.get("url"))
+        return jsonify({"ok": True, "document": body})
 
     return conditional(index_version(), render)
 
