@@ -29,13 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh.index import Index
+from whoosh import index as whoosh_index
+from whoosh.index import Index, clean_files
 from whoosh.writing import MERGE_SMALL
 
 from search.analysis import document_terms
 from search.schema import TermPositionsValue, build_schema
 from search.store import IndexStore, utc_now
-from search.textindex import write_for_index
+from search.textindex import SEGMENT_TEXTS, write_for_index
 from search.urls import url_problem
 
 from .extract import build_announcement
@@ -45,6 +46,8 @@ from .readers import read_paths
 
 __all__ = ["IndexReport", "IndexProgress", "PreparedDocument", "index_paths", "prepare", "content_hash"]
 
+#: How long a run waits for Whoosh's lock, held only by the orphaned workers of a killed run.
+WHOOSH_LOCK_WAIT_S = 30.0
 #: How often (in documents) :func:`index_paths` reports progress.
 PROGRESS_EVERY = 200
 
@@ -235,6 +238,7 @@ def index_paths(
     prune: bool = False,
     workers: int | None = None,
     progress: Callable[[IndexProgress], None] | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> IndexReport:
     """Index the files and directories in ``paths`` into ``index_dir``.
 
@@ -243,12 +247,14 @@ def index_paths(
         them, and documents whose origin lies under ``paths`` but no longer exists.
     :param workers: worker processes for cleaning/extraction/analysis (default: one per CPU).
     :param progress: called every :data:`PROGRESS_EVERY` documents and once at the end.
+    :param notice: gets operator messages while the run goes on (a writer lock taken over from a
+        killed run).
     :raises search.store.IndexLocked: another indexer holds the lock (the message names it).
     :raises search.store.SchemaVersionMismatch: incremental run on an index of another version.
     """
     store = IndexStore(index_dir)
     workers = default_workers() if workers is None else max(1, workers)
-    with store.writer_lock():
+    with store.writer_lock(notice):
         store.remove_failed_generations()
         if rebuild or not store.exists():
             return _build_generation(store, paths, workers, progress)
@@ -291,17 +297,24 @@ def _update_live(
     report = IndexReport(str(store.root), gen.name, rebuilt=False)
     existing = _Existing.read(ix)
     feed = _Feed(paths, existing)
-    _write(
-        ix,
-        gen,
-        feed,
-        workers,
-        report,
-        known_ids=set(existing.by_id),
-        prune_paths=paths if prune else None,
-        progress=progress,
-        existing=existing,
-    )
+    try:
+        _write(
+            ix,
+            gen,
+            feed,
+            workers,
+            report,
+            known_ids=set(existing.by_id),
+            prune_paths=paths if prune else None,
+            progress=progress,
+            existing=existing,
+        )
+    except BaseException:
+        # Nothing was committed: the live table of contents is as it was. Free the disk the run's
+        # segments took now (a full disk is a likely cause) rather than at the next commit.
+        _remove_uncommitted(ix, gen)
+        ix.close()
+        raise
     report.documents = _doc_count(ix)
     ix.close()
     store.touch_meta(gen, report.documents)
@@ -327,7 +340,9 @@ def _write(
     """
     started = time.monotonic()
     run = SegmentRun(feed, str(gen), workers=workers, indexed_at=utc_now(), prepare=prepare)
-    writer = ix.writer()
+    # Whoosh's own lock is an flock, inherited by the workers of a killed run until they notice and
+    # exit (about a second); our writer lock already excludes every other huixun indexer, so wait.
+    writer = ix.writer(timeout=WHOOSH_LOCK_WAIT_S)
     try:
         written: dict[str, str] = {}  # id → origin of its first occurrence in this run
         duplicates: list[Written] = []
@@ -406,6 +421,18 @@ def _stale_ids(
 
 def _is_under(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _remove_uncommitted(ix: Index, gen: Path) -> None:
+    """Delete segment files the live table of contents does not list, and workers' text files."""
+    try:
+        latest = whoosh_index.open_dir(str(gen))
+        clean_files(latest.storage, latest.indexname, latest.latest_generation(), latest._segments())
+        latest.close()
+    except Exception:  # best effort: the next commit cleans up too (Whoosh's clean_files)
+        pass
+    for leftover in gen.glob("*" + SEGMENT_TEXTS):
+        leftover.unlink(missing_ok=True)
 
 
 def _doc_count(ix: Index) -> int:

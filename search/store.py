@@ -5,8 +5,9 @@ Layout of an index directory::
     <index_dir>/
         live -> gen-20261128T161200Z-1a2b3c   symlink to the generation searchers use
         gen-.../                              a complete Whoosh index + meta.json
-        writer.lock                           held (fcntl) by the one running ``huixun index``
-        writer.lock.info                      who holds it: pid, host, command, since
+        writer.lock                           held (lockf) by the one running ``huixun index``
+        writer.lock.info                      who holds it: pid, host, command, since (removed on
+                                              release: left behind, it names a killed holder)
 
 Incremental runs commit new segments into the live generation (Whoosh's own table of contents makes
 each commit atomic). ``--rebuild`` writes a new generation beside it and then replaces the ``live``
@@ -18,13 +19,14 @@ the next switch, so searchers that opened it before the switch can finish.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
 import shutil
 import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -210,32 +212,43 @@ class IndexStore:
             return None
 
     @contextmanager
-    def writer_lock(self) -> Iterator[None]:
+    def writer_lock(self, notice: Callable[[str], None] | None = None) -> Iterator[None]:
         """Hold the writer lock for the duration of the block.
 
         Raises :class:`IndexLocked` naming the holder (pid, host, command, since) when another
-        process holds it. The lock is an ``fcntl`` lock, so it is released when its holder dies,
-        even if killed.
+        process holds it. The lock is a POSIX record lock (``lockf``): the kernel releases it when its
+        holder dies, even killed, and — unlike ``flock`` — the indexer's forked worker processes do not
+        inherit it, so orphaned workers of a killed run cannot keep it. ``writer.lock.info`` is removed
+        on release; finding it when taking the lock means its holder was killed: ``notice`` (if given)
+        gets a message naming that dead holder, and the lock is taken over.
         """
         self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / LOCK
         fh = open(path, "a+")
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
             fh.close()
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
             raise IndexLocked(f"another indexer is running on {self.root}: {self._holder()}") from None
+        info_path = self.root / (LOCK + ".info")
+        if info_path.exists() and notice is not None:
+            notice(
+                f"taking over the writer lock of {self.root} left by a process that is gone: {self._holder()}"
+            )
         info = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "command": " ".join(sys.argv),
             "since": utc_now(),
         }
-        (self.root / (LOCK + ".info")).write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+        info_path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
         try:
             yield
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            info_path.unlink(missing_ok=True)
+            fcntl.lockf(fh, fcntl.LOCK_UN)
             fh.close()
 
     def _holder(self) -> str:

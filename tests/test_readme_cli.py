@@ -29,4 +29,5 @@ def test_every_command_and_option_is_documented():
 
 
 def test_commands_are_the_ones_the_issues_name():
-    assert set(main.list_commands(click.Context(main))) == {"extract", "index", "search", "serve", "stats"}
+    commands = {"check", "extract", "index", "search", "serve", "stats"}
+    assert set(main.list_commands(click.Context(main))) == commands
