@@ -48,7 +48,7 @@ def estimate_documents(paths: tuple[str, ...]) -> int:
                 try:
                     with opener(file, "rb") as fh:
                         total += sum(1 for line in fh if line.strip())
-                except OSError:
+                except (OSError, EOFError):  # unreadable or truncated: the reader reports it
                     total += 1
             elif name.endswith(KNOWN_SUFFIXES) or path.is_file():
                 total += 1

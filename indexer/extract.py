@@ -93,8 +93,14 @@ def title_from_body(body: str) -> str:
 
 
 def document_id(raw: RawDocument) -> str:
-    """Metadata id, else ``<file stem>`` or ``<file stem>-<line>`` (stable across runs)."""
+    """Metadata id, else ``<file stem>`` or ``<file stem>-<line>`` (stable across runs).
+
+    Raises ``ValueError`` for a metadata id no URL can address (``/api/v1/documents/<id>``, ``/doc/<id>``):
+    one with a ``/`` or a control character (NUL, line breaks …).
+    """
     if raw.id:
+        if "/" in raw.id or any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in raw.id):
+            raise ValueError(f"id {raw.id!r} cannot be used in a URL (it has a '/' or a control character)")
         return raw.id
     name = Path(raw.origin).name
     lowered = name.lower()

@@ -171,3 +171,20 @@ def test_url_header_and_body_limits_answer_in_the_envelope(demo_index: Path) -> 
         assert response.status_code == status
         assert response.get_json()["error"]["code"] == code
     assert client.get("/api/v1/search", query_string={"q": "学会"}).status_code == 200
+
+
+def test_a_truncated_gz_is_rejected_with_a_reason_and_the_batch_goes_on(tmp_path: Path) -> None:
+    import gzip
+
+    lines = FIXTURES.read_text(encoding="utf-8").splitlines()[:3]
+    packed = gzip.compress(("\n".join(lines) + "\n").encode("utf-8"))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a_truncated.jsonl.gz").write_bytes(packed[: len(packed) // 2])
+    (tmp_path / "in" / "b.jsonl").write_text(lines[0] + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["index", str(tmp_path / "in"), "--index-dir", str(tmp_path / "ix"), "--workers", "1"]
+    )
+    assert "Aborted" not in result.output  # the progress estimate read the same file first
+    assert result.exit_code == 1
+    assert "added 1, " in result.output and "failed 1;" in result.output
+    assert f"failed: {tmp_path / 'in' / 'a_truncated.jsonl.gz'}" in result.output
