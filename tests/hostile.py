@@ -75,7 +75,8 @@ def write_hostile_corpus(folder: Path, scale: float = 1.0) -> dict[str, str]:
     (folder / "huge_body.jsonl").write_text(json.dumps(huge, ensure_ascii=False) + "\n", encoding="utf-8")
     many = "".join(f"第{n}行：{BODY}\n" for n in range(int(100_000 * scale)))
     (folder / "many_lines.txt").write_text("十万行文件\n" + many, encoding="utf-8")
-    (folder / "invalid_utf8.txt").write_bytes("无效编码\n".encode() + b"\xff\xfe\xc3\x28" + BODY.encode() + b"\x80")
+    invalid = "无效编码\n".encode() + b"\xff\xfe\xc3\x28" + BODY.encode() + b"\x80"
+    (folder / "invalid_utf8.txt").write_bytes(invalid)
     full = gzip.compress(("\n".join(lines) + "\n").encode("utf-8"))
     (folder / "truncated.jsonl.gz").write_bytes(full[: len(full) // 2])
     deep = "<div>" * 10_000 + f"<p>{BODY}{PAYLOADS[0]}</p>" + "</div>" * 10_000
