@@ -67,10 +67,13 @@ class Trial:
 
 
 def kill_trial(
-    base: Path, work: Path, paths: list[Path], rebuild: bool, before: State, after: State, delay: float
+    base: Path, work: Path, paths: list[Path], rebuild: bool, before: State, after: State, delay: float,
+    copied: bool = False,
 ) -> Trial:
-    """One trial on a copy of ``base`` in ``work`` (see the module docstring)."""
-    copy_index(base, work)
+    """One trial on a copy of ``base`` in ``work`` (see the module docstring); ``copied``: the caller
+    already made the copy (a searcher may be reading it)."""
+    if not copied:
+        copy_index(base, work)
     proc = subprocess.Popen(index_command(paths, work, rebuild), cwd=REPO,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
