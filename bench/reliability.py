@@ -68,7 +68,10 @@ from tests.hostile import PAYLOADS, hostile_records, write_hostile_corpus  # noq
 
 RESULTS = REPO / "bench" / "results"
 DEMO = REPO / "data" / "demo"
-CORPUS = REPO.parent / "shared" / "corpus" / "bench_all.jsonl.gz"
+# ../shared/corpus/ from the repository (a git worktree one level deeper looks one more level up).
+CORPUS = next((p / "shared" / "corpus" / "bench_all.jsonl.gz" for p in (REPO.parent, REPO.parent.parent)
+               if (p / "shared" / "corpus" / "bench_all.jsonl.gz").exists()),
+              REPO.parent / "shared" / "corpus" / "bench_all.jsonl.gz")
 HUIXUN = str(Path(sys.executable).parent / "huixun")
 SLICE = 10_000
 EXTRA = 1_000
@@ -829,7 +832,8 @@ CAMPAIGNS: dict[str, Callable[[dict[str, Any]], Row]] = {
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--soak-seconds", type=int, default=600)
+    parser.add_argument("--soak-seconds", type=int, default=120,
+                        help="soak duration (the report in bench/results was made with 600)")
     parser.add_argument("--kill-trials", type=int, default=20, help="per kind (incremental, rebuild)")
     parser.add_argument("--wrk-seconds", type=int, default=8)
     parser.add_argument("--st-examples", type=int, default=1500, help="schemathesis examples per operation")
@@ -860,7 +864,14 @@ def main() -> int:
         for name in args.only:
             t0 = time.monotonic()
             print(f"== {name}", flush=True)
-            row = CAMPAIGNS[name](ctx)
+            try:
+                row = CAMPAIGNS[name](ctx)
+            except Exception as exc:  # a campaign that crashes is a failed row; the others still run
+                import traceback
+
+                row = Row(name, "-", 1, "unknown", f"the campaign crashed: {exc!r}", "-",
+                          {"traceback": traceback.format_exc()})
+                print(row.details["traceback"], flush=True)
             row.details["seconds"] = round(time.monotonic() - t0, 1)
             rows.append(row)
             print(f"   {row.failures} failures; {row.figures}", flush=True)
