@@ -59,7 +59,7 @@ __all__ = [
 
 # A Han run, or a Latin/number run that may contain inner dots, dashes, slashes, colons, plus signs
 # (versions 3.6.3, ids PD1728, dates 2021-01-18, covid-19, c++).
-_RUN_RE = re.compile(f"([{HAN_CLASS}]+)|([0-9a-z]+(?:[._\\-/:][0-9a-z]+)*\\+*)")
+_RUN_RE = re.compile(f"([{HAN_CLASS}]+)|([0-9a-z]++(?:[._\\-/:][0-9a-z]++)*+\\+*+)")  # possessive: linear
 _HAN_ONLY_RE = re.compile(f"[{HAN_CLASS}]+")
 
 _init_lock = threading.Lock()

@@ -57,7 +57,7 @@ FIELD_NAMES: dict[str, str] = {
 }
 
 # Same runs as the analyzer (search.analysis): a Han run, or a Latin/number run with inner . _ - / :
-RUN_RE = re.compile(f"([{HAN_CLASS}]+)|([0-9a-z]+(?:[._\\-/:][0-9a-z]+)*\\+*)")
+RUN_RE = re.compile(f"([{HAN_CLASS}]+)|([0-9a-z]++(?:[._\\-/:][0-9a-z]++)*+\\+*+)")  # possessive: linear
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _QUOTES = {"\u201c": '"', "\u201d": '"', "\u300c": '"', "\u300d": '"', "\u300e": '"', "\u300f": '"'}
 _TOKEN_RE = re.compile(r'"[^"]*"|[^\s"]+|"')

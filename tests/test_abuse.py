@@ -13,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -177,3 +178,41 @@ def test_rate_limit_is_one_limit_per_client_across_workers(limited_server: str) 
     assert statuses.count(200) == 5 and statuses.count(429) == 35
     # Pages are not rate limited.
     assert _get(limited_server + "/healthz")[0] == 200
+
+
+def _worker_fds(server_pid: int) -> dict[int, int]:
+    children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(server_pid)], capture_output=True, text=True)
+    counts = {}
+    for pid in map(int, children.stdout.split()):
+        try:
+            counts[pid] = len(os.listdir(f"/proc/{pid}/fd"))
+        except OSError:
+            continue
+    return counts
+
+
+def test_mixed_traffic_leaves_no_descriptor_behind(demo_index: Path, tmp_path: Path) -> None:
+    """The soak campaign in small: mixed traffic, then every worker is back to its descriptors."""
+    proc, base = _start(demo_index, tmp_path, HUIXUN_RATE_LIMIT="1000000", HUIXUN_RATE_BURST="1000000")
+    try:
+        q = urllib.parse.quote
+        paths = ["/healthz", "/embed.js", "/?q=" + q("学会"), "/api/v1/documents/cast-452857",
+                 "/doc/cast-452857?q=" + q("学会"), "/api/v1/search?q=" + q("科创中国"),
+                 "/api/v1/search?q=" + q("学会") + "&source=" + q("中国科协")]
+        for path in paths * 4:  # warm-up: each worker opens the index and fills its caches
+            assert _get(base + path)[0] == 200, path
+        settled = _worker_fds(proc.pid)
+        statuses = set()
+        for n in range(40):
+            for path in paths:
+                status, _body, headers = _get(base + path)
+                statuses.add(status)
+                if n % 10 == 0 and "ETag" in headers:
+                    statuses.add(_get(base + path, headers={"If-None-Match": headers["ETag"]})[0])
+        assert statuses == {200, 304}
+        deadline = time.monotonic() + 30  # closed connections leave the workers' poll loops
+        while _worker_fds(proc.pid) != settled and time.monotonic() < deadline:
+            time.sleep(0.2)  # polling interval
+        assert _worker_fds(proc.pid) == settled
+    finally:
+        _stop(proc)
