@@ -5,7 +5,7 @@ Layout of an index directory::
     <index_dir>/
         live -> gen-20261128T161200Z-1a2b3c   symlink to the generation searchers use
         gen-.../                              a complete Whoosh index + meta.json
-        writer.lock                           held (lockf) by the one running ``huixun index``
+        writer.lock                           held (flock) by the one running ``huixun index``
         writer.lock.info                      who holds it: pid, host, command, since (removed on
                                               release: left behind, it names a killed holder)
 
@@ -19,7 +19,6 @@ the next switch, so searchers that opened it before the switch can finish.
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import json
 import os
@@ -51,6 +50,30 @@ __all__ = [
 LIVE = "live"
 META = "meta.json"
 LOCK = "writer.lock"
+
+
+#: Descriptors of writer locks this process holds (see :func:`_drop_held_locks`).
+_HELD_LOCKS: set[int] = set()
+
+
+def _drop_held_locks() -> None:
+    """In a child just forked: point the inherited descriptors of held writer locks at /dev/null. An
+    ``flock`` lasts while any descriptor of it is open, so a child that outlived a killed indexer would
+    otherwise keep the index locked. (``dup2``, not ``close``: the parent's file object, copied into the
+    child, will close that descriptor number later.)"""
+    if not _HELD_LOCKS:
+        return
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    for fd in _HELD_LOCKS:
+        try:
+            os.dup2(devnull, fd)
+        except OSError:
+            pass
+    os.close(devnull)
+    _HELD_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_held_locks)
 
 
 class IndexStoreError(RuntimeError):
@@ -216,22 +239,22 @@ class IndexStore:
         """Hold the writer lock for the duration of the block.
 
         Raises :class:`IndexLocked` naming the holder (pid, host, command, since) when another
-        process holds it. The lock is a POSIX record lock (``lockf``): the kernel releases it when its
-        holder dies, even killed, and — unlike ``flock`` — the indexer's forked worker processes do not
-        inherit it, so orphaned workers of a killed run cannot keep it. ``writer.lock.info`` is removed
-        on release; finding it when taking the lock means its holder was killed: ``notice`` (if given)
-        gets a message naming that dead holder, and the lock is taken over.
+        process — or another block of this one — holds it. The lock is an ``flock`` lock: the kernel
+        releases it when its holder dies, even killed. Processes forked while it is held (the
+        indexer's workers) drop their copy of the descriptor at once (:func:`_drop_held_locks`), so
+        orphaned workers of a killed run cannot keep it. ``writer.lock.info`` is removed on release;
+        finding it when taking the lock means its holder was killed: ``notice`` (if given) gets a
+        message naming that dead holder, and the lock is taken over.
         """
         self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / LOCK
         fh = open(path, "a+")
         try:
-            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
             fh.close()
-            if exc.errno not in (errno.EACCES, errno.EAGAIN):
-                raise
             raise IndexLocked(f"another indexer is running on {self.root}: {self._holder()}") from None
+        _HELD_LOCKS.add(fh.fileno())
         info_path = self.root / (LOCK + ".info")
         if info_path.exists() and notice is not None:
             notice(
@@ -248,7 +271,8 @@ class IndexStore:
             yield
         finally:
             info_path.unlink(missing_ok=True)
-            fcntl.lockf(fh, fcntl.LOCK_UN)
+            _HELD_LOCKS.discard(fh.fileno())
+            fcntl.flock(fh, fcntl.LOCK_UN)
             fh.close()
 
     def _holder(self) -> str:
