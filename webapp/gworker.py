@@ -31,6 +31,7 @@ import selectors
 import socket
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -41,7 +42,8 @@ from search.settings import resolve
 
 from .errors import STATUS_CODES, error_body
 
-__all__ = ["BufferingThreadWorker", "write_json_error", "request_state", "head_limit"]
+__all__ = ["BufferingThreadWorker", "Head", "body_state", "head_limit", "parse_head", "request_state",
+           "write_json_error"]
 
 #: Bytes read from a socket per readiness event.
 RECV_BYTES = 65536
@@ -56,6 +58,45 @@ def head_limit(max_url_length: int, max_header_bytes: int) -> int:
     return max_url_length + max_header_bytes + HEAD_SLACK
 
 
+@dataclass(frozen=True)
+class Head:
+    """What a request head announces about its body."""
+
+    end: int  # offset of the blank line that ends the head
+    length: int  # Content-Length (0 when absent)
+    chunked: bool
+    malformed: bool  # a Content-Length that is not a number: gunicorn's parser answers 400
+
+
+def parse_head(data: bytes | bytearray, end: int) -> Head:
+    length, chunked = 0, False
+    for line in bytes(data[:end]).split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            try:
+                length = int(value.strip())
+            except ValueError:
+                return Head(end, 0, False, True)
+        elif name == b"transfer-encoding":
+            chunked = b"chunked" in value.lower()
+    return Head(end, length, chunked, False)
+
+
+def body_state(data: bytes | bytearray, head: Head, max_body_bytes: int) -> str:
+    """``"complete"``, ``"too_large"`` or ``"incomplete"`` for a request whose head is ``head``."""
+    if head.malformed:
+        return "complete"
+    body = len(data) - (head.end + 4)
+    if head.chunked:
+        if data.endswith(b"0\r\n\r\n"):  # the last chunk (no trailers: we never need them)
+            return "complete"
+        return "too_large" if body > max_body_bytes + HEAD_SLACK else "incomplete"
+    if head.length > max_body_bytes:
+        return "too_large"
+    return "complete" if body >= head.length else "incomplete"
+
+
 def request_state(data: bytes | bytearray, max_body_bytes: int) -> str:
     """``"complete"`` when ``data`` holds a whole request (its head, and its body: ``Content-Length``
     bytes, or chunks up to the last one), ``"too_large"`` when the announced or buffered body exceeds
@@ -64,26 +105,7 @@ def request_state(data: bytes | bytearray, max_body_bytes: int) -> str:
     end = data.find(b"\r\n\r\n")
     if end < 0:
         return "incomplete"
-    length = 0
-    chunked = False
-    for line in bytes(data[:end]).split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        name = name.strip().lower()
-        if name == b"content-length":
-            try:
-                length = int(value.strip())
-            except ValueError:
-                return "complete"
-        elif name == b"transfer-encoding":
-            chunked = b"chunked" in value.lower()
-    body = len(data) - (end + 4)
-    if chunked:
-        if data.endswith(b"0\r\n\r\n"):  # the last chunk (no trailers: we never need them)
-            return "complete"
-        return "too_large" if body > max_body_bytes + HEAD_SLACK else "incomplete"
-    if length > max_body_bytes:
-        return "too_large"
-    return "complete" if body >= length else "incomplete"
+    return body_state(data, parse_head(data, end), max_body_bytes)
 
 
 def write_json_error(sock: socket.socket, status_int: int, reason: str, mesg: str) -> None:
@@ -136,6 +158,7 @@ class BufferingThreadWorker(ThreadWorker):
 
     def _start_reading(self, conn: Any, already: bytes = b"") -> None:
         conn.pending_bytes = bytearray(already)
+        conn.head, conn.scanned = None, 0
         self.reading[conn] = time.monotonic() + self.header_timeout
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._on_readable, conn))
 
@@ -165,7 +188,12 @@ class BufferingThreadWorker(ThreadWorker):
     def _check(self, conn: Any) -> None:
         """Hand a complete request to a thread; refuse an oversized one; else keep reading."""
         buf = conn.pending_bytes
-        state = request_state(buf, self.max_body)
+        if conn.head is None:  # look for the head's end in the new bytes only: a trickle stays linear
+            end = buf.find(b"\r\n\r\n", max(0, conn.scanned - 3))
+            conn.scanned = len(buf)
+            if end >= 0:
+                conn.head = parse_head(buf, end)
+        state = body_state(buf, conn.head, self.max_body) if conn.head is not None else "incomplete"
         if state == "complete":
             self._stop_reading(conn)
             conn.data_ready = True
@@ -174,7 +202,7 @@ class BufferingThreadWorker(ThreadWorker):
         if state == "too_large":
             message = f"the request body is larger than {self.max_body} bytes"
             self._refuse(conn, 413, "Content Too Large", message)
-        elif buf.find(b"\r\n\r\n") < 0 and len(buf) > self.max_head:
+        elif conn.head is None and len(buf) > self.max_head:
             if buf.find(b"\r\n", 0, self.max_url_length + HEAD_SLACK) >= 0:
                 message = "the request headers are too large"
                 self._refuse(conn, 431, "Request Header Fields Too Large", message)
