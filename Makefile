@@ -9,7 +9,7 @@ INDEX_DIR ?= $(or $(HUIXUN_INDEX_DIR),var/index)
 DEMO      := data/demo
 APT_GET   := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: serve test lint bench eval-extract eval-search demo-index venv install install-test system-test-deps clean
+.PHONY: serve test lint bench reliability eval-extract eval-search demo-index venv install install-test system-test-deps clean
 
 venv: $(PY)
 $(PY):
@@ -66,6 +66,13 @@ bench: install-test
 		if [ -f $$b ]; then echo "== $$b"; $(PY) $$b || exit 1; fi; \
 	done
 	@echo "results in bench/results/"
+
+# Fault, load and hostile-input campaigns against real gunicorn (about 15 minutes on 2 cores; reads
+# ../shared/corpus/). Writes bench/results/reliability.md; SOAK=600 for the full ten-minute soak.
+SOAK ?= 120
+reliability: install-test system-test-deps
+	@command -v wrk >/dev/null 2>&1 || ($(APT_GET) update -qq && $(APT_GET) install -y -qq wrk)
+	$(PY) bench/reliability.py --soak-seconds $(SOAK)
 
 eval-extract: install-test
 	$(PY) scripts/eval_extract.py

@@ -203,7 +203,7 @@ def main() -> int:
         "benchmark": "bench_http",
         "when": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "server": "gunicorn, 2 sync workers, preload_app (huixun serve)",
+        "server": "gunicorn, 2 workers (webapp.gworker), preload_app (huixun serve)",
         "endpoint": "/api/v1/search (top 10, snippets, all facets)",
         "documents": health["documents"],
         "distinct_queries": len(queries),

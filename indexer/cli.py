@@ -17,12 +17,14 @@ def main() -> None:
 
 
 # Commands register themselves below, one line each (keep the list sorted).
+from .commands_check import check  # noqa: E402
 from .commands_extract import extract  # noqa: E402
 from .commands_index import index, stats  # noqa: E402
 from .commands_ingest import keys, worker  # noqa: E402
 from .commands_search import search  # noqa: E402
 from .commands_serve import serve  # noqa: E402
 
+main.add_command(check)
 main.add_command(extract)
 main.add_command(index)
 main.add_command(keys)

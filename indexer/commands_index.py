@@ -8,6 +8,7 @@ status is 0 only when every document was indexed.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import sys
 import time
@@ -22,6 +23,7 @@ from search.schema import SCHEMA_VERSION
 from search.service import run_search
 from search.store import IndexStore, IndexStoreError
 
+from .parallel import WorkerCrashed
 from .readers import KNOWN_SUFFIXES
 from .writer import IndexProgress, IndexReport, index_paths, index_size
 
@@ -47,7 +49,7 @@ def estimate_documents(paths: tuple[str, ...]) -> int:
                 try:
                     with opener(file, "rb") as fh:
                         total += sum(1 for line in fh if line.strip())
-                except OSError:
+                except (OSError, EOFError):  # unreadable or truncated: the reader reports it
                     total += 1
             elif name.endswith(KNOWN_SUFFIXES) or path.is_file():
                 total += 1
@@ -100,16 +102,32 @@ def index(
     progress = _ProgressLine(estimate_documents(paths), sys.stderr)
     try:
         report = index_paths(list(paths), directory, rebuild=rebuild, prune=prune, workers=workers,
-                             progress=progress)
+                             progress=progress, notice=lambda message: click.echo(message, err=True))
     except IndexStoreError as exc:  # lock held, schema mismatch: a message, not a traceback
         raise click.ClickException(str(exc)) from None
+    except (OSError, WorkerCrashed) as exc:
+        if not _disk_full(exc):
+            raise
+        raise click.ClickException(
+            f"no space left on the device of {directory}: indexing stopped, the live index is intact "
+            "(this run's documents are all in it or none); free space and run the same command again"
+        ) from None
     finally:
         progress.close()
     click.echo(_summary(report))
+    for warning in report.warnings:
+        click.echo(f"  warning: {warning}", err=True)
     for error in report.errors:
         click.echo(f"  failed: {error}", err=True)
     if not report.ok:
         raise click.exceptions.Exit(1)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (here, or in an indexing worker: its traceback text) says the disk is full."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return "No space left on device" in str(exc) or "Disk quota exceeded" in str(exc)
 
 
 def _summary(report: IndexReport) -> str:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from search.analysis import segment
 from search.normalize import to_simplified
+from search.urls import http_url
 
 from .clean import clean_text
 from .dates import date_in_name, extract_dates, reference_date
@@ -96,8 +97,14 @@ def title_from_body(body: str) -> str:
 
 
 def document_id(raw: RawDocument) -> str:
-    """Metadata id, else ``<file stem>`` or ``<file stem>-<line>`` (stable across runs)."""
+    """Metadata id, else ``<file stem>`` or ``<file stem>-<line>`` (stable across runs).
+
+    Raises ``ValueError`` for a metadata id no URL can address (``/api/v1/documents/<id>``, ``/doc/<id>``):
+    one with a ``/`` or a control character (NUL, line breaks …).
+    """
     if raw.id:
+        if "/" in raw.id or any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in raw.id):
+            raise ValueError(f"id {raw.id!r} cannot be used in a URL (it has a '/' or a control character)")
         return raw.id
     name = Path(raw.origin).name
     lowered = name.lower()
@@ -162,7 +169,7 @@ def build_announcement(raw: RawDocument) -> Announcement:
         dates=list(found.dates),
         source=source,
         category=facet_value(raw.category),
-        url=raw.url,
+        url=http_url(raw.url),  # javascript:, data: … never stored (the writer warns)
         people=list(entities.people),
         orgs=list(entities.orgs),
         places=list(entities.places),

@@ -107,3 +107,16 @@ class IngestError:
     def __str__(self) -> str:
         where = f"{self.origin}:{self.line}" if self.line is not None else self.origin
         return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class IngestWarning:
+    """A document that was indexed with something dropped (``reason`` says what and why)."""
+
+    origin: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.origin}:{self.line}" if self.line is not None else self.origin
+        return f"{where}: {self.reason}"

@@ -17,11 +17,13 @@ chunks on in ``seq`` order, so a run's results do not depend on scheduling.
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import multiprocessing
 import os
 import queue
 import random
+import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -47,6 +49,9 @@ __all__ = ["default_workers", "Written", "SegmentRun", "WorkerCrashed", "MAX_SEG
 #: 16 M gives one segment per worker for the 31,664 benchmark documents on two workers.
 MAX_SEGMENT_POSTINGS = 16_000_000
 CHUNK = 24  # documents per task: large enough to amortize queue traffic, small enough to balance
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def default_workers() -> int:
@@ -124,6 +129,7 @@ def _worker_main(wid: int, args: tuple[Any, ...], tasks: Any, results: Any, pare
     # Forked children inherit the parent's random state, and Whoosh names segments and temporary
     # files with `random`: without a reseed two workers would write files of the same name.
     random.seed()
+    _die_with_parent(parent)
     try:
         worker = _SegmentWorker(wid, *args)
         while True:
@@ -140,6 +146,21 @@ def _worker_main(wid: int, args: tuple[Any, ...], tasks: Any, results: Any, pare
         results.put(("done", wid, worker.close()))
     except BaseException:
         results.put(("crash", wid, traceback.format_exc()))
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel SIGKILL this worker when the indexer dies (``PR_SET_PDEATHSIG``, Linux).
+
+    A worker orphaned by ``kill -9`` of the indexer could otherwise block for ever flushing its
+    results queue, holding the index's Whoosh lock it inherited and stopping every later run.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux: the getppid() poll remains
+        return
+    if os.getppid() != parent:  # the indexer died before the request took effect
+        os._exit(1)
 
 
 class SegmentRun:

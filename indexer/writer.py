@@ -26,26 +26,30 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from whoosh.index import Index
+from whoosh import index as whoosh_index
+from whoosh.index import Index, clean_files
 from whoosh.reading import TermNotFound
 from whoosh.writing import MERGE_SMALL
 
 from search.analysis import document_terms
 from search.schema import TermPositionsValue
 from search.store import IndexStore, utc_now
+from search.urls import url_problem
 
 from .extract import build_announcement, document_id
-from .model import Announcement, IngestError, RawDocument
+from .model import Announcement, IngestError, IngestWarning, RawDocument
 from .parallel import SegmentRun, Written, default_workers
 from .readers import read_paths
-from .textindex_build import write_for_index
+from .textindex_build import SEGMENT_TEXTS, write_for_index
 
 __all__ = ["IndexReport", "IndexProgress", "PreparedDocument", "index_paths", "prepare", "content_hash"]
 
+#: How long a run waits for Whoosh's lock, held only by the orphaned workers of a killed run.
+WHOOSH_LOCK_WAIT_S = 30.0
 #: How often (in documents) :func:`index_paths` reports progress.
 PROGRESS_EVERY = 200
 
@@ -83,6 +87,9 @@ class IndexReport:
     by_origin: dict[str, Counter[str]] = field(default_factory=dict)
     #: The ids ``delete_ids`` removed (ids that were not in the index are not listed).
     deleted_ids: list[str] = field(default_factory=list)
+
+    #: Documents indexed with something dropped (a ``javascript:`` url …).
+    warnings: list[IngestWarning] = field(default_factory=list)
 
     def count(self, origin: str, what: str) -> None:
         self.by_origin.setdefault(origin, Counter())[what] += 1
@@ -236,6 +243,7 @@ class _Feed:
         self.paths = paths
         self.existing = existing
         self.errors: list[IngestError] = []
+        self.warnings: list[IngestWarning] = []
         self.unchanged_ids: set[str] = set()
         self.unchanged_origins: Counter[str] = Counter()
         self.origins_read: set[str] = set()
@@ -250,6 +258,9 @@ class _Feed:
                     self.origins_failed.add(origin)
                 continue
             self.origins_read.add(origin)
+            if item.url and (problem := url_problem(item.url)) is not None:
+                # build_announcement stores no url then; say so once, where the document was read.
+                self.warnings.append(IngestWarning(item.origin, item.line, f"url dropped: {problem}"))
             if self.existing is not None:
                 known = self.existing.by_hash.get(content_hash(item))
                 if known is not None:
@@ -270,6 +281,7 @@ def index_paths(
     delete_ids: Collection[str] = (),
     before_commit: Callable[[IndexReport], None] | None = None,
     small: bool = False,
+    notice: Callable[[str], None] | None = None,
 ) -> IndexReport:
     """Index the files and directories in ``paths`` into ``index_dir``.
 
@@ -284,12 +296,14 @@ def index_paths(
         (``huixun worker`` records the outcome of its tasks there).
     :param small: ``paths`` hold few documents (``huixun worker``'s batches): look up only their ids and
         content hashes in the index rather than reading every indexed document's (not with ``prune``).
+    :param notice: gets operator messages while the run goes on (a writer lock taken over from a
+        killed run).
     :raises search.store.IndexLocked: another indexer holds the lock (the message names it).
     :raises search.store.SchemaVersionMismatch: incremental run on an index of another version.
     """
     store = IndexStore(index_dir)
     workers = default_workers() if workers is None else max(1, workers)
-    with store.writer_lock():
+    with store.writer_lock(notice):
         store.remove_failed_generations()
         if rebuild or not store.exists():
             return _build_generation(store, paths, workers, progress, before_commit)
@@ -337,19 +351,26 @@ def _update_live(
     report = IndexReport(str(store.root), gen.name, rebuilt=False)
     existing = _Existing.lookup(ix, paths, delete_ids) if small and not prune else _Existing.read(ix)
     feed = _Feed(paths, existing)
-    _write(
-        ix,
-        gen,
-        feed,
-        workers,
-        report,
-        known_ids=set(existing.by_id),
-        prune_paths=paths if prune else None,
-        progress=progress,
-        existing=existing,
-        delete_ids=delete_ids,
-        before_commit=before_commit,
-    )
+    try:
+        _write(
+            ix,
+            gen,
+            feed,
+            workers,
+            report,
+            known_ids=set(existing.by_id),
+            prune_paths=paths if prune else None,
+            progress=progress,
+            existing=existing,
+            delete_ids=delete_ids,
+            before_commit=before_commit,
+        )
+    except BaseException:
+        # Nothing was committed: the live table of contents is as it was. Free the disk the run's
+        # segments took now (a full disk is a likely cause) rather than at the next commit.
+        _remove_uncommitted(ix, gen)
+        ix.close()
+        raise
     report.documents = _doc_count(ix)
     ix.close()
     store.touch_meta(gen, report.documents)
@@ -377,7 +398,9 @@ def _write(
     """
     started = time.monotonic()
     run = SegmentRun(feed, str(gen), workers=workers, indexed_at=utc_now(), prepare=prepare)
-    writer = ix.writer()
+    # Whoosh's own lock is an flock, inherited by the workers of a killed run until they notice and
+    # exit (about a second); our writer lock already excludes every other huixun indexer, so wait.
+    writer = ix.writer(timeout=WHOOSH_LOCK_WAIT_S)
     try:
         written: dict[str, str] = {}  # id → origin of its first occurrence in this run
         duplicates: list[Written] = []
@@ -420,7 +443,10 @@ def _write(
                 writer.delete_by_term("id", doc_id)
                 report.deleted += 1
         new_segments = run.all_segments()
+        # The last progress line is taken before the feed's errors join the report's: each is counted once.
+        final = _snapshot(report, feed, done, started)
         report.errors = sorted(feed.errors + report.errors, key=_error_key)
+        report.warnings = list(feed.warnings)
         if before_commit is not None:
             before_commit(report)
     except BaseException:
@@ -432,13 +458,13 @@ def _write(
     write_for_index(ix)
     report.seconds = time.monotonic() - started
     if progress is not None:
-        progress(_snapshot(report, feed, done, started))
+        progress(replace(final, elapsed=report.seconds))
 
 
 def _snapshot(report: IndexReport, feed: _Feed, done: int, started: float) -> IndexProgress:
     unchanged = len(feed.unchanged_ids)
     return IndexProgress(
-        done=done + unchanged,
+        done=done + unchanged + len(feed.errors),  # lines that could not be read were processed too
         chars=report.chars,
         added=report.added,
         updated=report.updated,
@@ -466,6 +492,18 @@ def _stale_ids(
 
 def _is_under(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _remove_uncommitted(ix: Index, gen: Path) -> None:
+    """Delete segment files the live table of contents does not list, and workers' text files."""
+    try:
+        latest = whoosh_index.open_dir(str(gen))
+        clean_files(latest.storage, latest.indexname, latest.latest_generation(), latest._segments())
+        latest.close()
+    except Exception:  # best effort: the next commit cleans up too (Whoosh's clean_files)
+        pass
+    for leftover in gen.glob("*" + SEGMENT_TEXTS):
+        leftover.unlink(missing_ok=True)
 
 
 def _doc_count(ix: Index) -> int:

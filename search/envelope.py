@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from .models import Document, FacetBucket, Hit, QueryError, SearchResponse
+from .urls import http_url
 
 __all__ = [
     "search_body",
@@ -53,7 +54,7 @@ def hit_body(hit: Hit) -> dict[str, Any]:
         "title": hit.title,
         "title_html": hit.title_html,
         "snippet_html": hit.snippet_html,
-        "url": hit.url,
+        "url": http_url(hit.url),  # indexes built before ingest dropped other schemes
         "date": hit.date,
         "source": hit.source,
         "category": hit.category,
@@ -63,7 +64,7 @@ def hit_body(hit: Hit) -> dict[str, Any]:
         "score": hit.score,
         # "also published as": the other members of the hit's near-duplicate group
         "duplicates": [
-            {"id": d.id, "source": d.source, "title": d.title, "url": d.url} for d in hit.duplicates
+            {"id": d.id, "source": d.source, "title": d.title, "url": http_url(d.url)} for d in hit.duplicates
         ],
     }
 
@@ -97,7 +98,7 @@ def document_body(doc: Document) -> dict[str, Any]:
             "id": doc.id,
             "title": doc.title,
             "body": doc.body,
-            "url": doc.url,
+            "url": http_url(doc.url),
             "date": doc.date,
             "dates": list(doc.dates),
             "source": doc.source,

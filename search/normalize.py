@@ -32,7 +32,7 @@ HAN_RE = re.compile(f"[{HAN_CLASS}]+")
 #: The runs of a normalized text that the analyzer and the query language read: a Han run (group 1),
 #: or a Latin/number run (group 2) that may contain inner dots, dashes, slashes, colons and end in plus
 #: signs (versions 3.6.3, ids PD1728, dates 2021-01-18, covid-19, c++).
-RUN_RE = re.compile(f"([{HAN_CLASS}]+)|([0-9a-z]+(?:[._\\-/:][0-9a-z]+)*\\+*)")
+RUN_RE = re.compile(f"([{HAN_CLASS}]+)|([0-9a-z]++(?:[._\\-/:][0-9a-z]++)*+\\+*+)")  # possessive: linear
 
 #: Full-width ASCII → ASCII, ideographic space → space (``str.translate`` table).
 WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}

@@ -5,8 +5,9 @@ Layout of an index directory::
     <index_dir>/
         live -> gen-20261128T161200Z-1a2b3c   symlink to the generation searchers use
         gen-.../                              a complete Whoosh index + meta.json
-        writer.lock                           held (fcntl) by the one running ``huixun index``
-        writer.lock.info                      who holds it: pid, host, command, since
+        writer.lock                           held (flock) by the one running ``huixun index``
+        writer.lock.info                      who holds it: pid, host, command, since (removed on
+                                              release: left behind, it names a killed holder)
 
 Incremental runs commit new segments into the live generation (Whoosh's own table of contents makes
 each commit atomic). ``--rebuild`` writes a new generation beside it and then replaces the ``live``
@@ -24,7 +25,7 @@ import os
 import shutil
 import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -49,6 +50,30 @@ __all__ = [
 LIVE = "live"
 META = "meta.json"
 LOCK = "writer.lock"
+
+
+#: Descriptors of writer locks this process holds (see :func:`_drop_held_locks`).
+_HELD_LOCKS: set[int] = set()
+
+
+def _drop_held_locks() -> None:
+    """In a child just forked: point the inherited descriptors of held writer locks at /dev/null. An
+    ``flock`` lasts while any descriptor of it is open, so a child that outlived a killed indexer would
+    otherwise keep the index locked. (``dup2``, not ``close``: the parent's file object, copied into the
+    child, will close that descriptor number later.)"""
+    if not _HELD_LOCKS:
+        return
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    for fd in _HELD_LOCKS:
+        try:
+            os.dup2(devnull, fd)
+        except OSError:
+            pass
+    os.close(devnull)
+    _HELD_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_held_locks)
 
 
 class IndexStoreError(RuntimeError):
@@ -210,12 +235,16 @@ class IndexStore:
             return None
 
     @contextmanager
-    def writer_lock(self) -> Iterator[None]:
+    def writer_lock(self, notice: Callable[[str], None] | None = None) -> Iterator[None]:
         """Hold the writer lock for the duration of the block.
 
         Raises :class:`IndexLocked` naming the holder (pid, host, command, since) when another
-        process holds it. The lock is an ``fcntl`` lock, so it is released when its holder dies,
-        even if killed.
+        process — or another block of this one — holds it. The lock is an ``flock`` lock: the kernel
+        releases it when its holder dies, even killed. Processes forked while it is held (the
+        indexer's workers) drop their copy of the descriptor at once (:func:`_drop_held_locks`), so
+        orphaned workers of a killed run cannot keep it. ``writer.lock.info`` is removed on release;
+        finding it when taking the lock means its holder was killed: ``notice`` (if given) gets a
+        message naming that dead holder, and the lock is taken over.
         """
         self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / LOCK
@@ -225,16 +254,24 @@ class IndexStore:
         except BlockingIOError:
             fh.close()
             raise IndexLocked(f"another indexer is running on {self.root}: {self._holder()}") from None
+        _HELD_LOCKS.add(fh.fileno())
+        info_path = self.root / (LOCK + ".info")
+        if info_path.exists() and notice is not None:
+            notice(
+                f"taking over the writer lock of {self.root} left by a process that is gone: {self._holder()}"
+            )
         info = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "command": " ".join(sys.argv),
             "since": utc_now(),
         }
-        (self.root / (LOCK + ".info")).write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+        info_path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
         try:
             yield
         finally:
+            info_path.unlink(missing_ok=True)
+            _HELD_LOCKS.discard(fh.fileno())
             fcntl.flock(fh, fcntl.LOCK_UN)
             fh.close()
 

@@ -30,5 +30,5 @@ def test_every_command_and_option_is_documented():
 
 def test_commands_are_the_ones_the_issues_name():
     assert set(main.list_commands(click.Context(main))) == {
-        "extract", "index", "keys", "search", "serve", "stats", "worker"
+        "check", "extract", "index", "keys", "search", "serve", "stats", "worker"
     }

@@ -29,7 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     (``TESTING``, ``RATE_LIMIT_CLOCK`` — a zero-argument callable returning seconds, for tests).
     Raises :class:`search.settings.SettingsError` for an unknown setting or a value of the wrong type.
     """
-    from . import api, errors, feeds, http, i18n, index, ingest_api, pages, ratelimit
+    from . import api, errors, feeds, http, i18n, index, ingest_api, limits, pages, ratelimit
 
     overrides = dict(test_config or {})
     flask_config = {key: overrides.pop(key) for key in list(overrides) if key.isupper()}
@@ -49,6 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     _warm_analyzer()
+    limits.init_app(app)  # first: an oversized request is refused before any other work
     i18n.init_app(app)
     index.init_app(app, settings["index_dir"])
     http.init_app(app)

@@ -315,7 +315,10 @@ def _schemas() -> dict[str, Any]:
         "required": ["ok", "status", "error"],
         "properties": {
             "ok": {"const": False},
-            "status": {"type": "integer", "enum": [400, 401, 403, 404, 405, 413, 415, 429, 500, 503]},
+            "status": {
+                "type": "integer",
+                "enum": [400, 401, 403, 404, 405, 413, 414, 415, 429, 431, 500, 503],
+            },
             "error": {
                 "type": "object",
                 "additionalProperties": False,
@@ -324,8 +327,9 @@ def _schemas() -> dict[str, Any]:
                     "code": {
                         "type": "string",
                         "description": "bad_request, invalid_parameter, not_found, method_not_allowed, "
+                        "payload_too_large, uri_too_long, headers_too_large, "
                         "rate_limited, internal_error, unavailable, index_unavailable, search_timeout; "
-                        "ingest API: unauthorized, insufficient_scope, invalid_body, payload_too_large, "
+                        "ingest API: unauthorized, insufficient_scope, invalid_body, "
                         "unsupported_media_type.",
                     },
                     "message": {"type": "string"},
@@ -426,10 +430,13 @@ def build() -> dict[str, Any]:
         },
         "404": _error_response("Unknown path or document."),
         "405": _error_response("Method not allowed."),
+        "413": _error_response("The request body is larger than HUIXUN_MAX_BODY_BYTES."),
+        "414": _error_response("The request URL is longer than HUIXUN_MAX_URL_LENGTH."),
         "429": {
             **_error_response("Rate limited; see the Retry-After header."),
             "headers": {"Retry-After": {"schema": {"type": "integer"}}},
         },
+        "431": _error_response("The request headers are larger than HUIXUN_MAX_HEADER_BYTES."),
         "500": _error_response("Internal error."),
         "503": _error_response("Index unavailable, or the search ran past the time limit (search_timeout)."),
     }

@@ -2,8 +2,8 @@
 
 Each is read from its default, then the ``HUIXUN_<NAME>`` environment variable, then
 ``create_app(test_config)``; the README's configuration table lists them all (``tests/test_settings_doc.py``).
-The gunicorn settings (``workers``, ``bind``, ``timeout``, ``access_log``) are read by
-``webapp/gunicorn_conf.py``.
+The gunicorn settings (``workers``, ``threads``, ``bind``, ``timeout``, ``access_log``) are read by
+``webapp/gunicorn_conf.py``; ``header_timeout`` and the size limits also by the worker (``webapp.gworker``).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ WEB_SETTINGS = [
     declare(
         "rate_limit",
         10.0,
-        "API requests per second allowed per client (token bucket refill rate; per gunicorn worker).",
+        "API requests per second allowed per client (token bucket refill rate, shared by all workers).",
         _positive_float,
     ),
     declare(
@@ -68,6 +68,36 @@ WEB_SETTINGS = [
     ),
     declare(
         "cache_max_age", 60, "Cache-Control max-age (seconds) of API search and document responses.", int
+    ),
+    declare(
+        "max_url_length",
+        4096,
+        "Longest request URL (path and query string) in bytes; longer: error 414 uri_too_long.",
+        _positive_int,
+    ),
+    declare(
+        "max_header_bytes",
+        8192,
+        "Largest total size of the request header fields in bytes; larger: error 431 headers_too_large.",
+        _positive_int,
+    ),
+    declare(
+        "max_body_bytes",
+        1_048_576,
+        "Largest request body in bytes; larger: error 413 payload_too_large.",
+        _positive_int,
+    ),
+    declare(
+        "header_timeout",
+        10.0,
+        "Seconds a client has to send a whole request (head and body) before its connection is closed.",
+        _positive_float,
+    ),
+    declare(
+        "threads",
+        4,
+        "Threads per gunicorn worker serving complete requests (slow clients never hold one).",
+        _positive_int,
     ),
     declare("workers", 2, "Number of gunicorn worker processes (huixun serve).", _positive_int),
     declare("bind", "127.0.0.1:8000", "Address gunicorn listens on (host:port or unix:PATH).", str),
