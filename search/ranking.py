@@ -13,9 +13,9 @@ Terms combine with AND (OR inside a group), excluded terms subtract.
 Ranking (in what order), all on whole numpy arrays:
 
 * BM25F on the word fields for each piece's words (whole-word matches), with the title boost
-  :data:`search.schema.TITLE_BOOST`, declared once on the title field: the index stores title term
-  frequencies times the boost (Whoosh's field boost) and a title's BM25 term counts the boost times a
-  body's;
+  :data:`search.schema.TITLE_BOOST`, declared once on the title field and applied once: the index
+  stores title term frequencies times the boost (Whoosh's field boost), scoring divides it out (a
+  title frequency saturates like a body's) and weighs the title's BM25 term by the boost;
 * a document where a piece occurs only inside longer words gets :data:`FRAGMENT_WEIGHT` × idf, below
   any whole-word match;
 * a term's whole Han run occurring contiguously (proximity) adds :data:`PHRASE_WEIGHT` × its idf;

@@ -1,9 +1,9 @@
 """Scoring: the scores of matched documents and their order, all on whole numpy arrays.
 
 * BM25F on the word fields for each piece's words (whole-word matches), with the title boost
-  :data:`search.schema.TITLE_BOOST`, declared once on the title field: the index stores title term
-  frequencies times the boost (Whoosh's field boost) and a title's BM25 term counts the boost times a
-  body's;
+  :data:`search.schema.TITLE_BOOST`, declared once on the title field and applied once: the index
+  stores title term frequencies times the boost (Whoosh's field boost), :func:`_bm25` divides it out
+  (a title frequency saturates like a body's) and weighs the title's BM25 term by the boost;
 * a document where a piece occurs only inside longer words gets :data:`FRAGMENT_WEIGHT` × idf, below
   any whole-word match;
 * a term's whole Han run occurring contiguously (proximity) adds :data:`PHRASE_WEIGHT` × its idf;
@@ -90,7 +90,9 @@ def _bm25(snap: Snapshot, reader: IndexReader, word: str, scores: np.ndarray, ca
         if not df:
             continue
         idf = snap.idf(df)
-        tf = post.weights
+        # The title's stored frequencies carry Whoosh's field boost: undone here, so the boost is
+        # applied once, as this field weight, and saturates like a body frequency.
+        tf = post.weights / weight if weight != 1.0 else post.weights
         dl = snap.lengths[field][post.ids]
         norm = BM25_K1 * (1.0 - BM25_B + BM25_B * dl / snap.avg_length[field])
         scores[cands.rank[post.ids]] += weight * idf * tf * (BM25_K1 + 1.0) / (tf + norm)
