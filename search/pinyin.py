@@ -30,10 +30,11 @@ from dataclasses import dataclass, replace
 from pypinyin import Style, lazy_pinyin
 from whoosh.reading import IndexReader
 
+from .cache import Whole
 from .lexicon import Lexicon
+from .matching import piece_mask
 from .normalize import HAN_RE, normalize
 from .query import ParsedQuery, Piece, TextTerm
-from .ranking import piece_mask
 from .snapshot import Snapshot
 from .syllables import QUERY_SYLLABLES
 
@@ -146,9 +147,13 @@ def build_map(names: Iterable[str], known: Iterable[str] = ()) -> PinyinMap:
     )
 
 
+#: The generation's pinyin map (:func:`_index_map`).
+_PINYIN_MAP: Whole[PinyinMap] = Whole("pinyin-map")
+
+
 def _index_map(snap: Snapshot, reader: IndexReader, lexicon: Lexicon) -> PinyinMap:
     """The map of this generation's names (built on the first Latin query, cached per generation)."""
-    cached = snap.derived(("pinyin-map",))
+    cached = _PINYIN_MAP.get(snap.cache)
     if cached is not None:
         return cached
     known: set[str] = {name for name, _ in lexicon.words()}
@@ -160,7 +165,7 @@ def _index_map(snap: Snapshot, reader: IndexReader, lexicon: Lexicon) -> PinyinM
         if info.doc_frequency() >= MIN_TITLE_DOCS:
             names.add(text)
     result = build_map(names, known)
-    snap.remember(("pinyin-map",), result)
+    _PINYIN_MAP.put(snap.cache, result)
     return result
 
 

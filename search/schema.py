@@ -61,7 +61,6 @@ __all__ = [
     "PreAnalyzed",
     "TermPositionsValue",
     "FACET_FIELDS",
-    "ENTITY_FIELDS",
     "AnalyzedText",
     "encode_postings",
     "frequency_values",
@@ -71,7 +70,6 @@ SCHEMA_VERSION = 4
 
 #: Facet name (as the API calls it) → index field (from the one table, :mod:`search.facetspec`).
 FACET_FIELDS: dict[str, str] = {spec.name: spec.field for spec in FACET_SPECS}
-ENTITY_FIELDS = ("people", "orgs", "places")
 
 TITLE_BOOST = 3.0
 

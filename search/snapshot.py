@@ -5,7 +5,9 @@ milliseconds for a common word on 30,000 documents. The query side therefore rea
 block by block into numpy arrays (:meth:`Snapshot.postings`, cached per term) and does set algebra,
 BM25 and facet counting on whole arrays. Everything here depends only on the generation (docnums are
 stable within it), so :func:`snapshot_for` keys the cache on the segments the reader sees: a new
-commit or an atomic rebuild gives a new key, and a searcher per request costs nothing.
+commit or an atomic rebuild gives a new key, and a searcher per request costs nothing. The caches
+themselves (their bounds, the typed views of derived results, the per-segment parts) are
+:mod:`search.cache`.
 
 A :class:`Snapshot` never holds a reader: every method that reads postings takes the caller's.
 """
@@ -14,8 +16,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +25,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermInfo
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader, TermNotFound
 
+from .cache import LRU, DerivedKey, derived_cache, segment_cached
 from .codec import block_table, mapped_postings, read_block, term_keys
 from .dedup import DupGroups
 from .normalize import normalize
@@ -41,7 +42,6 @@ POSTINGS_CACHE = 4096
 #: :meth:`Snapshot.postings_among` skips posting blocks when the documents are fewer than one in
 #: this many (with more, most blocks hold one of them: the whole list is read and cached).
 SPARSE_CANDIDATES = 16
-_SINGLE_VALUED = ("source", "category", "year")
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 
 
@@ -223,12 +223,13 @@ class Snapshot:
             lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
             self.lengths[field] = lengths
             self.avg_length[field] = float(lengths.sum() / max(self.doc_count, 1)) or 1.0
-        self._lock = threading.Lock()
-        self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
-        self._derived: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        # Apart from the derived results: thousands of terms must not push out whole-generation
-        # entries of that cache (recency, the names suggestions compare with) that are slow to build.
-        self._terms: OrderedDict[tuple[str, str], tuple[_TermPart, ...]] = OrderedDict()
+        # Posting lists, term look-ups and derived results (:mod:`search.cache`), each bounded by
+        # :data:`POSTINGS_CACHE` (read at every insertion). Apart from the derived results: thousands
+        # of terms must not push out whole-generation entries of that cache (recency, the names
+        # suggestions compare with) that are slow to build.
+        self._postings: LRU[tuple[str, str], Postings] = LRU(_postings_cache)
+        self._terms: LRU[tuple[str, str], tuple[_TermPart, ...]] = LRU(_postings_cache)
+        self._derived: LRU[DerivedKey, Any] = derived_cache(_postings_cache)
         self._latin_vocab: tuple[str, ...] | None = None
         self._raw_titles: dict[int, str] = {}
         # Substring matching and highlighting read the generation's bigram index of the normalized
@@ -292,11 +293,11 @@ class Snapshot:
     def postings(self, reader: IndexReader, field: str, text: str) -> Postings:
         """The posting list of ``field:text`` (empty when the term is absent), cached."""
         key = (field, text)
-        hit = self._lru_get(self._postings, key)
+        hit = self._postings.get(key)
         if hit is not None:
             return hit
         postings = self._read(reader, field, text)[0]
-        self._lru_put(self._postings, key, postings)
+        self._postings.put(key, postings)
         return postings
 
     def read_uncached(self, reader: IndexReader, field: str, text: str) -> Postings:
@@ -313,7 +314,7 @@ class Snapshot:
         docnum range holds one of them are decoded (a block's header gives its last docnum). A list
         read whole (cached, or every block needed) enters the cache."""
         key = (field, text)
-        hit = self._lru_get(self._postings, key)
+        hit = self._postings.get(key)
         if hit is None and docs.size * SPARSE_CANDIDATES > self.size:
             hit = self.postings(reader, field, text)
         if hit is not None:
@@ -321,7 +322,7 @@ class Snapshot:
             return Postings(hit.ids[keep], hit.weights[keep]), hit.df
         postings, df, complete = self._read(reader, field, text, docs)
         if complete:
-            self._lru_put(self._postings, key, postings)
+            self._postings.put(key, postings)
         keep = among[postings.ids]
         return Postings(postings.ids[keep], postings.weights[keep]), df
 
@@ -354,29 +355,14 @@ class Snapshot:
         """Where the postings of ``field:text`` are, segment by segment (cached: the term look-up
         and the walk over the block headers are most of the cost of a sparse read)."""
         key = (field, text)
-        parts = self._lru_get(self._terms, key)
+        parts = self._terms.get(key)
         if parts is not None:
             return parts
         tbytes = text.encode("utf-8")
         found = (_term_part(leaf, offset, field, tbytes) for leaf, offset in reader.leaf_readers())
         parts = tuple(part for part in found if part is not None)
-        self._lru_put(self._terms, key, parts)
+        self._terms.put(key, parts)
         return parts
-
-    def _lru_get(self, cache: OrderedDict[Any, Any], key: Any) -> Any:
-        """``cache[key]`` (marked most recently used), or None."""
-        with self._lock:
-            value = cache.get(key)
-            if value is not None:
-                cache.move_to_end(key)
-            return value
-
-    def _lru_put(self, cache: OrderedDict[Any, Any], key: Any, value: Any) -> None:
-        """Store ``value``; the least recently used entry goes beyond :data:`POSTINGS_CACHE` entries."""
-        with self._lock:
-            cache[key] = value
-            if len(cache) > POSTINGS_CACHE:
-                cache.popitem(last=False)
 
     def latin_vocabulary(self, reader: IndexReader) -> tuple[str, ...]:
         """Every term of the word fields starting with ``0-9a-z``, sorted (built on first use)."""
@@ -388,24 +374,22 @@ class Snapshot:
             self._latin_vocab = tuple(sorted(vocab))
         return self._latin_vocab
 
-    # -- small derived-result cache (masks of pieces, expansions) ------------------------------
-    def derived(self, key: tuple[Any, ...]) -> Any:
-        return self._lru_get(self._derived, key)
+    # -- the derived-result cache (the query side uses its typed views) ------------------------
+    @property
+    def cache(self) -> LRU[DerivedKey, Any]:
+        """Derived results of queries (masks of pieces, expansions, whole-generation values), read
+        and written through the typed views :class:`search.cache.Derived` and :class:`~search.cache.Whole`."""
+        return self._derived
 
-    def remember(self, key: tuple[Any, ...], value: Any) -> None:
+    def derived(self, key: DerivedKey) -> Any:
+        """``self.cache.get(key)`` (untyped: prefer a typed view)."""
+        return self._derived.get(key)
+
+    def remember(self, key: DerivedKey, value: Any) -> None:
         """Cache ``value`` under ``key``, least recently used out first; a key of one element names
         a result about the whole generation (``("recency",)``, ``("suggest-names",)`` …), slow to
         build and few: those are never pushed out by per-query results."""
-        with self._lock:
-            self._derived[key] = value
-            for _ in range(len(self._derived)):
-                if len(self._derived) <= POSTINGS_CACHE:
-                    break
-                oldest = next(iter(self._derived))
-                if len(oldest) == 1:
-                    self._derived.move_to_end(oldest)
-                else:
-                    del self._derived[oldest]
+        self._derived.put(key, value)
 
     def idf(self, df: int) -> float:
         """Whoosh's BM25 idf: ``log(N / (df + 1)) + 1``."""
@@ -551,10 +535,13 @@ def _date_int(value: str) -> int:
     return int(digits) if digits.isdigit() and len(digits) == 8 else 0
 
 
-_cache_lock = threading.Lock()
-_snapshots: OrderedDict[tuple[Any, ...], Snapshot] = OrderedDict()
 #: Generations kept in memory (the live one and the one before an atomic switch).
 MAX_SNAPSHOTS = 3
+_snapshots: LRU[tuple[Any, ...], Snapshot] = LRU(lambda: MAX_SNAPSHOTS)
+
+
+def _postings_cache() -> int:
+    return POSTINGS_CACHE
 
 
 def generation_key(reader: IndexReader) -> tuple[Any, ...]:
@@ -572,56 +559,11 @@ def generation_key(reader: IndexReader) -> tuple[Any, ...]:
 def snapshot_for(reader: IndexReader) -> Snapshot:
     """The :class:`Snapshot` of the generation ``reader`` sees, built on first use."""
     key = generation_key(reader)
-    with _cache_lock:
-        snap = _snapshots.get(key)
-        if snap is not None:
-            _snapshots.move_to_end(key)
-            return snap
-    snap = Snapshot(reader)
-    with _cache_lock:
-        _snapshots[key] = snap
-        while len(_snapshots) > MAX_SNAPSHOTS:
-            _snapshots.popitem(last=False)
+    snap = _snapshots.get(key)
+    if snap is None:
+        snap = Snapshot(reader)
+        _snapshots.put(key, snap)
     return snap
-
-
-# -- per-segment parts of a snapshot (shared by the snapshots of successive commits) -------------------
-#: Entries kept: a few fields of each live segment, for the last few commits' segments.
-SEGMENT_CACHE = 256
-_segment_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_segment_lock = threading.Lock()
-
-
-def _cached(leaf: Any, what: tuple[Any, ...], build: Callable[[], Any]) -> Any:
-    """``build()`` for ``what`` of the segment ``leaf`` reads, cached by index folder, segment id and
-    size (a segment's terms, postings and lengths never change; only its deletions do, which callers
-    apply). The folder is part of the key: segment ids are random names, and processes that start from
-    the same random state (forks, or a fixed seed) name the segments of two indexes alike."""
-    segment = leaf.segment() if hasattr(leaf, "segment") else None
-    folder = _leaf_folder(leaf)
-    if segment is None or folder is None:
-        return build()
-    key = (folder, segment.segment_id(), segment.doc_count_all(), *what)
-    with _segment_lock:
-        hit = _segment_cache.get(key)
-        if hit is not None:
-            _segment_cache.move_to_end(key)
-            return hit
-    value = build()
-    with _segment_lock:
-        _segment_cache[key] = value
-        while len(_segment_cache) > SEGMENT_CACHE:
-            _segment_cache.popitem(last=False)
-    return value
-
-
-def _leaf_folder(leaf: Any) -> str | None:
-    storage = getattr(leaf, "_storage", None)
-    # A compound segment is read through an OverlayStorage(compound file, the folder's storage).
-    while storage is not None and not hasattr(storage, "folder") and hasattr(storage, "b"):
-        storage = storage.b
-    folder = getattr(storage, "folder", None)
-    return folder if isinstance(folder, str) else None
 
 
 def _segment_facet_terms(leaf: Any, field: str) -> list[tuple[str, np.ndarray]]:
@@ -644,7 +586,7 @@ def _segment_facet_terms(leaf: Any, field: str) -> list[tuple[str, np.ndarray]]:
             out.append((text, ids))
         return out
 
-    result: list[tuple[str, np.ndarray]] = _cached(leaf, ("facet", field), build)
+    result: list[tuple[str, np.ndarray]] = segment_cached(leaf, ("facet", field), build)
     return result
 
 
@@ -657,7 +599,7 @@ def _segment_lengths(leaf: Any, field: str) -> np.ndarray:
             lengths[docnum] = leaf.doc_field_length(docnum, field, 0)
         return lengths
 
-    result: np.ndarray = _cached(leaf, ("lengths", field), build)
+    result: np.ndarray = segment_cached(leaf, ("lengths", field), build)
     return result
 
 
@@ -667,5 +609,5 @@ def _segment_latin_terms(leaf: Any, field: str) -> tuple[str, ...]:
     def build() -> tuple[str, ...]:
         return tuple(_latin_terms(leaf, field))
 
-    result: tuple[str, ...] = _cached(leaf, ("latin", field), build)
+    result: tuple[str, ...] = segment_cached(leaf, ("latin", field), build)
     return result

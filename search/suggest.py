@@ -18,11 +18,12 @@ from collections import defaultdict
 import numpy as np
 from whoosh.reading import IndexReader
 
+from .cache import Whole
 from .lexicon import Lexicon
+from .matching import piece_mask
 from .normalize import HAN_RE, normalize
 from .pinyin import pinyin_suggestion
 from .query import ParsedQuery, Piece
-from .ranking import piece_mask
 from .snapshot import Snapshot
 
 __all__ = ["suggest", "one_edit_apart", "MIN_CHARS"]
@@ -45,9 +46,13 @@ def one_edit_apart(a: str, b: str) -> bool:
     return False
 
 
+#: The generation's known Han names by length (:func:`_names`).
+_NAMES: Whole[dict[int, tuple[str, ...]]] = Whole("suggest-names")
+
+
 def _names(snap: Snapshot, reader: IndexReader, lexicon: Lexicon) -> dict[int, tuple[str, ...]]:
     """Known Han names of three characters or more, by length (cached per generation)."""
-    cached = snap.derived(("suggest-names",))
+    cached = _NAMES.get(snap.cache)
     if cached is not None:
         return cached
     names: set[str] = {name for name, _ in lexicon.words()}
@@ -60,7 +65,7 @@ def _names(snap: Snapshot, reader: IndexReader, lexicon: Lexicon) -> dict[int, t
         if len(name) >= MIN_CHARS and HAN_RE.fullmatch(name):
             by_length[len(name)].append(name)
     result = {length: tuple(sorted(group)) for length, group in by_length.items()}
-    snap.remember(("suggest-names",), result)
+    _NAMES.put(snap.cache, result)
     return result
 
 
