@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from .models import Document, FacetBucket, Hit, QueryError, SearchResponse
+from .taskqueue import KINDS, Task
 from .urls import http_url
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "error_body",
     "query_error_body",
     "health_body",
+    "task_json",
+    "accepted_body",
 ]
 
 
@@ -140,3 +143,25 @@ def error_body(
 def query_error_body(exc: QueryError) -> dict[str, Any]:
     """The 400 body of an invalid parameter (:class:`~search.models.QueryError`)."""
     return error_body(400, "invalid_parameter", str(exc), exc.param)
+
+
+def task_json(task: Task) -> dict[str, Any]:
+    """A task as ``GET /api/v1/tasks/<id>`` (under ``task``) and ``GET /api/v1/tasks`` (in ``tasks``) show
+    it; ``counts`` is null until it is done."""
+    return {
+        "task_id": task.id,
+        "type": KINDS[task.kind],
+        "status": task.status,
+        "key": task.key_name,
+        "enqueued_at": task.enqueued_at,
+        "started_at": task.started_at,
+        "finished_at": task.finished_at,
+        "document_ids": list(task.delete_ids) if task.kind == "delete" else None,
+        "counts": task.result.counts if task.result else None,
+        "failures": task.result.failures if task.result else [],
+    }
+
+
+def accepted_body(task: Task) -> dict[str, Any]:
+    """The ``202`` body of a write (``POST`` / ``DELETE /api/v1/documents``): the task just enqueued."""
+    return {"ok": True, "task_id": task.id, "status": task.status, "enqueued_at": task.enqueued_at}

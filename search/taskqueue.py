@@ -71,6 +71,8 @@ class TaskResult:
 
 @dataclass(frozen=True)
 class Task:
+    """One ingest task as stored (its JSON body: :func:`search.envelope.task_json`)."""
+
     id: int
     kind: str
     status: str
@@ -81,21 +83,6 @@ class Task:
     delete_ids: tuple[str, ...]
     result: TaskResult | None
     pending: TaskResult | None
-
-    def to_json(self) -> dict[str, Any]:
-        """The task as ``GET /api/v1/tasks/<id>`` shows it (``counts`` is null until it is done)."""
-        return {
-            "task_id": self.id,
-            "type": KINDS[self.kind],
-            "status": self.status,
-            "key": self.key_name,
-            "enqueued_at": self.enqueued_at,
-            "started_at": self.started_at,
-            "finished_at": self.finished_at,
-            "document_ids": list(self.delete_ids) if self.kind == "delete" else None,
-            "counts": self.result.counts if self.result else None,
-            "failures": self.result.failures if self.result else [],
-        }
 
 
 def _task(row: sqlite3.Row) -> Task:

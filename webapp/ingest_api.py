@@ -29,6 +29,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request, 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from search import apikeys, taskqueue
+from search.envelope import accepted_body, task_json
 from search.settings import INGEST_DB_NAME
 
 from .errors import ApiError
@@ -101,8 +102,7 @@ def _hide_without_keys() -> None:
 
 
 def _accepted(task: taskqueue.Task) -> Response:
-    body = {"ok": True, "task_id": task.id, "status": task.status, "enqueued_at": task.enqueued_at}
-    response = jsonify(body)
+    response = jsonify(accepted_body(task))
     response.status_code = 202
     response.headers["Location"] = url_for("ingest.get_task", task_id=task.id)
     response.headers["Cache-Control"] = "no-store"
@@ -264,7 +264,7 @@ def get_task(task_id: int) -> Response:
     task = taskqueue.get_task(_db(), task_id)
     if task is None:
         raise ApiError(404, f"no task with id {task_id}", param="id")
-    response = jsonify({"ok": True, "task": task.to_json()})
+    response = jsonify({"ok": True, "task": task_json(task)})
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -285,7 +285,7 @@ def list_tasks() -> Response:
         raise ApiError(400, f"limit must be an integer from 1 to {MAX_TASKS_LIMIT}", code="invalid_parameter",
                        param="limit")
     tasks = taskqueue.list_tasks(_db(), status, limit)
-    response = jsonify({"ok": True, "tasks": [task.to_json() for task in tasks]})
+    response = jsonify({"ok": True, "tasks": [task_json(task) for task in tasks]})
     response.headers["Cache-Control"] = "no-store"
     return response
 
