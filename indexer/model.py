@@ -97,8 +97,8 @@ class EntityRecord(NamedTuple):
 
 
 @dataclass(frozen=True)
-class IngestError:
-    """A document or file that could not be read; reported and skipped, never fatal to a batch."""
+class _Notice:
+    """Where (``origin``, ``line``) and why (``reason``): what a run reports about one input."""
 
     origin: str
     line: int | None
@@ -110,13 +110,10 @@ class IngestError:
 
 
 @dataclass(frozen=True)
-class IngestWarning:
+class IngestError(_Notice):
+    """A document or file that could not be read; reported and skipped, never fatal to a batch."""
+
+
+@dataclass(frozen=True)
+class IngestWarning(_Notice):
     """A document that was indexed with something dropped (``reason`` says what and why)."""
-
-    origin: str
-    line: int | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"{self.origin}:{self.line}" if self.line is not None else self.origin
-        return f"{where}: {self.reason}"

@@ -56,15 +56,20 @@ def save_segment_texts(folder: str, segment_id: str, texts: Sequence[str]) -> No
 _Previous = dict[str, tuple[Texts, int, int]]
 
 
-def _previous_texts(folder: Path, keep: str) -> _Previous:
-    """The segments of the newest other persisted index of ``folder`` (the generation before an
-    incremental commit), so that segments the commit kept are not read and normalized again."""
+def _older_indexes(folder: Path, keep: str) -> list[Path]:
+    """The persisted indexes of ``folder`` other than ``keep``, newest generation first."""
     found: list[tuple[int, Path]] = []
     for child in folder.glob(PREFIX + "*"):
         suffix = child.name[len(PREFIX) :]
         if child.name != keep and suffix.isdigit():
             found.append((int(suffix), child))
-    for _gen, child in sorted(found, reverse=True):
+    return [child for _gen, child in sorted(found, reverse=True)]
+
+
+def _previous_texts(folder: Path, keep: str) -> _Previous:
+    """The segments of the newest other persisted index of ``folder`` (the generation before an
+    incremental commit), so that segments the commit kept are not read and normalized again."""
+    for child in _older_indexes(folder, keep):
         persisted = persisted_texts(child)
         if persisted is None:
             continue
@@ -282,12 +287,7 @@ def _merge_csr(
 
 def _previous_index(folder: Path, keep: str) -> tuple[Fingerprint, TextIndex] | None:
     """The newest readable persisted index of ``folder`` other than ``keep``, with its fingerprint."""
-    found: list[tuple[int, Path]] = []
-    for child in folder.glob(PREFIX + "*"):
-        suffix = child.name[len(PREFIX) :]
-        if child.name != keep and suffix.isdigit():
-            found.append((int(suffix), child))
-    for _gen, child in sorted(found, reverse=True):
+    for child in _older_indexes(folder, keep):
         persisted = persisted_index(child)
         if persisted is not None:
             return persisted

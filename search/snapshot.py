@@ -155,13 +155,10 @@ class FacetColumn:
         docs = docs[~uniform[docs]]
         if not docs.size:
             return counts
-        starts = self.indptr[docs]
-        lengths = self.indptr[docs + 1] - starts
-        total = int(lengths.sum())
-        if not total:
+        positions, lengths = self._positions(docs)
+        if not positions.size:
             return np.zeros(size, dtype=np.int64)
-        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        vals = self.doc_vals[np.arange(total) + shift].astype(np.int64)
+        vals = self.doc_vals[positions].astype(np.int64)
         pairs = np.unique(np.repeat(group[docs].astype(np.int64), lengths) * size + vals)
         return counts + np.bincount(pairs % size, minlength=size)
 
@@ -169,15 +166,18 @@ class FacetColumn:
         size = len(self.values)
         if self.codes is not None:
             return np.bincount(self.codes[docs], minlength=size + 1)[1:]
+        positions, _lengths = self._positions(docs)
+        if not positions.size:
+            return np.zeros(size, dtype=np.int64)
+        return np.bincount(self.doc_vals[positions], minlength=size)
+
+    def _positions(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The positions in ``doc_vals`` of every (document, value) posting of ``docs`` (each document's
+        run of values from its start, in order), and the number of values of each document."""
         starts = self.indptr[docs]
         lengths = self.indptr[docs + 1] - starts
-        total = int(lengths.sum())
-        if not total:
-            return np.zeros(size, dtype=np.int64)
-        # Positions of every (document, value) posting of ``docs`` in doc_vals: each document's run
-        # of ``lengths`` positions from its start.
         shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        return np.bincount(self.doc_vals[np.arange(total) + shift], minlength=size)
+        return np.arange(int(lengths.sum())) + shift, lengths
 
 
 @dataclass(frozen=True)
