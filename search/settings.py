@@ -67,6 +67,22 @@ def parse_list(value: str | list[str]) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def parse_positive_int(value: str | int) -> int:
+    """An integer of at least 1 (a count, a size)."""
+    number = int(value)
+    if number < 1:
+        raise ValueError("must be at least 1")
+    return number
+
+
+def parse_positive_float(value: str | float) -> float:
+    """A number greater than 0 (seconds, a rate)."""
+    number = float(value)
+    if number <= 0:
+        raise ValueError("must be greater than 0")
+    return number
+
+
 SETTINGS: dict[str, Setting] = {}
 
 
@@ -122,20 +138,6 @@ def get(name: str, environ: Mapping[str, str] | None = None) -> Any:
 
 
 # -- the ingest API and its worker (shared by the web app, ``huixun worker`` and ``huixun keys``) --------
-def _at_least_one(value: str | int) -> int:
-    number = int(value)
-    if number < 1:
-        raise ValueError("must be at least 1")
-    return number
-
-
-def _seconds(value: str | float) -> float:
-    number = float(value)
-    if number <= 0:
-        raise ValueError("must be greater than 0")
-    return number
-
-
 declare(
     "ingest_db",
     "",
@@ -145,25 +147,25 @@ declare(
     "ingest_max_bytes",
     10 * 1024 * 1024,
     "Largest request body POST /api/v1/documents accepts, in bytes (larger: error 413).",
-    _at_least_one,
+    parse_positive_int,
 )
 declare(
     "ingest_max_documents",
     10_000,
     "Most documents one POST /api/v1/documents may hold (more: error 413).",
-    _at_least_one,
+    parse_positive_int,
 )
 declare(
     "worker_poll",
     0.2,
     "Seconds huixun worker waits between looks at an empty task queue.",
-    _seconds,
+    parse_positive_float,
 )
 declare(
     "worker_batch",
     100,
     "Most tasks huixun worker applies in one index commit.",
-    _at_least_one,
+    parse_positive_int,
 )
 declare(
     "serve_worker",

@@ -8,23 +8,9 @@ The gunicorn settings (``workers``, ``threads``, ``bind``, ``timeout``, ``access
 
 from __future__ import annotations
 
-from search.settings import declare, parse_bool, parse_list
+from search.settings import declare, parse_bool, parse_list, parse_positive_float, parse_positive_int
 
 __all__ = ["WEB_SETTINGS"]
-
-
-def _positive_int(value: str | int) -> int:
-    number = int(value)
-    if number < 1:
-        raise ValueError("must be at least 1")
-    return number
-
-
-def _positive_float(value: str | float) -> float:
-    number = float(value)
-    if number <= 0:
-        raise ValueError("must be greater than 0")
-    return number
 
 
 WEB_SETTINGS = [
@@ -38,13 +24,13 @@ WEB_SETTINGS = [
         "rate_limit",
         10.0,
         "API requests per second allowed per client (token bucket refill rate, shared by all workers).",
-        _positive_float,
+        parse_positive_float,
     ),
     declare(
         "rate_burst",
         30,
         "API requests a client may make at once before the rate limit applies (token bucket size).",
-        _positive_int,
+        parse_positive_int,
     ),
     declare(
         "trust_proxy",
@@ -53,13 +39,16 @@ WEB_SETTINGS = [
         parse_bool,
     ),
     declare(
-        "max_query_length", 200, "Longest query accepted, in characters (longer: error 400).", _positive_int
+        "max_query_length",
+        200,
+        "Longest query accepted, in characters (longer: error 400).",
+        parse_positive_int,
     ),
     declare(
         "search_timeout",
         2.0,
         "Time limit of one search in seconds; a search that exceeds it returns 503 search_timeout.",
-        _positive_float,
+        parse_positive_float,
     ),
     declare(
         "frame_ancestors",
@@ -73,35 +62,35 @@ WEB_SETTINGS = [
         "max_url_length",
         4096,
         "Longest request URL (path and query string) in bytes; longer: error 414 uri_too_long.",
-        _positive_int,
+        parse_positive_int,
     ),
     declare(
         "max_header_bytes",
         8192,
         "Largest total size of the request header fields in bytes; larger: error 431 headers_too_large.",
-        _positive_int,
+        parse_positive_int,
     ),
     declare(
         "max_body_bytes",
         1_048_576,
         "Largest request body in bytes; larger: error 413 payload_too_large.",
-        _positive_int,
+        parse_positive_int,
     ),
     declare(
         "header_timeout",
         10.0,
         "Seconds a client has to send a whole request (head and body) before its connection is closed.",
-        _positive_float,
+        parse_positive_float,
     ),
     declare(
         "threads",
         4,
         "Threads per gunicorn worker serving complete requests (slow clients never hold one).",
-        _positive_int,
+        parse_positive_int,
     ),
-    declare("workers", 2, "Number of gunicorn worker processes (huixun serve).", _positive_int),
+    declare("workers", 2, "Number of gunicorn worker processes (huixun serve).", parse_positive_int),
     declare("bind", "127.0.0.1:8000", "Address gunicorn listens on (host:port or unix:PATH).", str),
-    declare("timeout", 30, "Seconds before gunicorn kills and restarts a silent worker.", _positive_int),
+    declare("timeout", 30, "Seconds before gunicorn kills and restarts a silent worker.", parse_positive_int),
     declare(
         "access_log", "-", "Where gunicorn writes its access log (a path, or - for standard output).", str
     ),
