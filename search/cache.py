@@ -16,39 +16,96 @@ Three things are cached, each by what it depends on:
 
 from __future__ import annotations
 
+import dataclasses
+import mmap
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
+import numpy as np
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
-__all__ = ["LRU", "Derived", "Whole", "DerivedKey", "segment_cached", "SEGMENT_CACHE"]
+__all__ = [
+    "LRU",
+    "nbytes",
+    "cache_budget",
+    "use_cache_mb",
+    "Derived",
+    "Whole",
+    "DerivedKey",
+    "segment_cached",
+    "SEGMENT_CACHE",
+]
+
+
+def nbytes(value: Any) -> int:
+    """The memory ``value`` holds, roughly (bytes): numpy arrays by their buffers (a view of a memory
+    map counts nothing: its pages are the page cache's), containers and dataclasses by their parts,
+    anything else by ``sys.getsizeof``. What a byte budget of a cache counts."""
+    if isinstance(value, np.ndarray):
+        base = value
+        while isinstance(base, np.ndarray) and base.base is not None:
+            base = base.base
+        return 0 if isinstance(base, mmap.mmap | np.memmap) else int(value.nbytes) + 112
+    if isinstance(value, bytes | str):
+        return sys.getsizeof(value)
+    if isinstance(value, tuple | list | set | frozenset):
+        return sys.getsizeof(value) + sum(nbytes(item) for item in value)
+    if isinstance(value, dict):
+        return sys.getsizeof(value) + sum(nbytes(k) + nbytes(v) for k, v in value.items())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return 64 + sum(nbytes(getattr(value, f.name)) for f in dataclasses.fields(value))
+    return sys.getsizeof(value)
 
 
 class LRU(Generic[K, V]):
     """A thread-safe map of at most ``capacity`` entries, the least recently used out first.
 
     ``capacity`` is a number or a function returning it (read at every insertion, so a module
-    constant can be changed at run time). Keys for which ``pinned(key)`` is true are never pushed
-    out (they are few); a ``get`` of a missing key returns None, so None is never stored."""
+    constant can be changed at run time). With ``budget`` (bytes, or a function returning them), the
+    entries also hold at most that much memory (:func:`nbytes` of each value, measured once when
+    stored): a cache of whole-corpus masks and posting lists is then bounded in memory whatever the
+    corpus size, not only in entries. An entry larger than the whole budget is not kept. Keys for
+    which ``pinned(key)`` is true are never pushed out and not counted in the budget (they are few);
+    a ``get`` of a missing key returns None, so None is never stored."""
 
-    def __init__(self, capacity: int | Callable[[], int], pinned: Callable[[K], bool] | None = None):
+    def __init__(
+        self,
+        capacity: int | Callable[[], int],
+        pinned: Callable[[K], bool] | None = None,
+        budget: int | Callable[[], int] | None = None,
+    ):
         self._capacity = capacity
         self._pinned = pinned
+        self._budget = budget
         self._lock = threading.Lock()
         self._items: OrderedDict[K, V] = OrderedDict()
+        self._sizes: dict[K, int] = {}
+        self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._items)
 
+    @property
+    def bytes(self) -> int:
+        """What the entries hold (:func:`nbytes`; counted only with a budget)."""
+        return self._bytes
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._sizes.clear()
+            self._bytes = 0
 
     def capacity(self) -> int:
         return self._capacity() if callable(self._capacity) else self._capacity
+
+    def budget(self) -> int | None:
+        return self._budget() if callable(self._budget) else self._budget
 
     def get(self, key: K) -> V | None:
         """``self[key]`` (marked most recently used), or None."""
@@ -59,23 +116,54 @@ class LRU(Generic[K, V]):
             return value
 
     def put(self, key: K, value: V) -> None:
-        """Store ``value``; the least recently used unpinned entries go beyond the capacity."""
+        """Store ``value``; the least recently used unpinned entries go beyond the capacity (and the
+        budget)."""
         limit = self.capacity()
+        budget = self.budget()
+        pinned = self._pinned is not None and self._pinned(key)
+        # Pinned entries (few, one per purpose) are outside the budget: it bounds per-query results.
+        size = nbytes(value) if budget is not None and not pinned else 0
         with self._lock:
             items = self._items
-            items[key] = value
-            if self._pinned is None:
-                while len(items) > limit:
-                    items.popitem(last=False)
+            if budget is not None and size > budget and not pinned:
+                self._drop(key)
                 return
+            self._drop(key)
+            items[key] = value
+            self._sizes[key] = size
+            self._bytes += size
             for _ in range(len(items)):
-                if len(items) <= limit:
+                if len(items) <= limit and (budget is None or self._bytes <= budget):
                     break
                 oldest = next(iter(items))
-                if self._pinned(oldest):
+                if self._pinned is not None and self._pinned(oldest):
                     items.move_to_end(oldest)
                 else:
-                    del items[oldest]
+                    self._drop(oldest)
+
+    def _drop(self, key: K) -> None:
+        if key in self._items:
+            del self._items[key]
+            self._bytes -= self._sizes.pop(key, 0)
+
+
+_cache_mb: int | None = None
+
+
+def use_cache_mb(megabytes: int | None) -> None:
+    """Bound the caches of every generation of this process (``None``: the ``cache_mb`` setting)."""
+    global _cache_mb
+    _cache_mb = megabytes
+
+
+def cache_budget() -> int:
+    """Bytes the per-query caches of one generation may hold (the ``cache_mb`` setting, or the value
+    given to :func:`use_cache_mb`)."""
+    if _cache_mb is None:
+        from .settings import get
+
+        return int(get("cache_mb")) * 1024 * 1024
+    return _cache_mb * 1024 * 1024
 
 
 #: A key of a generation's derived-result cache: the purpose's name, then its input (a key of the
@@ -83,9 +171,11 @@ class LRU(Generic[K, V]):
 DerivedKey = tuple[Any, ...]
 
 
-def derived_cache(capacity: int | Callable[[], int]) -> LRU[DerivedKey, Any]:
+def derived_cache(
+    capacity: int | Callable[[], int], budget: int | Callable[[], int] | None = None
+) -> LRU[DerivedKey, Any]:
     """The derived-result cache of one generation (whole-generation values pinned)."""
-    return LRU(capacity, pinned=lambda key: len(key) == 1)
+    return LRU(capacity, pinned=lambda key: len(key) == 1, budget=budget)
 
 
 class Derived(Generic[K, V]):

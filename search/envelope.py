@@ -89,6 +89,7 @@ def search_body(response: SearchResponse) -> dict[str, Any]:
         "facets": {
             name: [_bucket_body(bucket) for bucket in buckets] for name, buckets in response.facets.items()
         },
+        "facets_estimated": response.facets_estimated,
         "suggestion": response.suggestion,
     }
 

@@ -8,6 +8,10 @@ choosing them instead would give. Counting is one ``numpy.bincount`` per facet o
 columns of :class:`search.snapshot.FacetColumn`, over the matched documents' values only (a facet's
 cost follows the number of results, not the number of values).
 
+Bounded work for huge match sets: when more documents than ``HUIXUN_FACET_EXACT_LIMIT`` are counted,
+the counts come from an even sample of them (every k-th matching document), scaled up, and the
+response says so (``facets_estimated``); below the limit they are exact.
+
 Buckets are sorted by count (then value), cut to ``facet_limit`` unless the facet is named in
 ``facet_more``; ``year`` and ``month`` are sorted by value, newest first, and never cut. A selected
 value is always listed (with count 0 when nothing has it).
@@ -27,7 +31,33 @@ from .normalize import normalize
 from .query import FieldFilter
 from .snapshot import DocSet, FacetColumn, Snapshot
 
-__all__ = ["value_indexes", "selection_masks", "filter_mask", "apply_selections", "compute_facets"]
+__all__ = [
+    "value_indexes",
+    "selection_masks",
+    "filter_mask",
+    "apply_selections",
+    "compute_facets",
+    "exact_limit",
+    "use_exact_limit",
+]
+
+_exact_limit: int | None = None
+
+
+def use_exact_limit(documents: int | None) -> None:
+    """Count facets exactly up to ``documents`` matches in this process (``None``: the
+    ``facet_exact_limit`` setting)."""
+    global _exact_limit
+    _exact_limit = documents
+
+
+def exact_limit() -> int:
+    """Matches up to which facet counts are exact (above: estimated from a sample)."""
+    if _exact_limit is None:
+        from .settings import get
+
+        return int(get("facet_exact_limit"))
+    return _exact_limit
 
 
 def value_indexes(column: FacetColumn, spec: FacetSpec, values: Iterable[str], lexicon: Lexicon) -> set[int]:
@@ -97,30 +127,42 @@ def compute_facets(
     masks: Mapping[str, np.ndarray],
     request: SearchRequest,
     groups: DupGroups | None = None,
-) -> tuple[dict[str, tuple[FacetBucket, ...]], dict[str, int]]:
-    """Buckets of every facet (and ``month`` when exactly one year is selected), and the number of
-    distinct values each facet has among its results. ``base`` are the query's matches before the
-    request's selections, ``masks`` those selections (:func:`selection_masks`).
+    exact: int | None = None,
+) -> tuple[dict[str, tuple[FacetBucket, ...]], dict[str, int], bool]:
+    """Buckets of every facet (and ``month`` when exactly one year is selected), the number of
+    distinct values each facet has among its results, and whether the counts are estimates.
+    ``base`` are the query's matches before the request's selections, ``masks`` those selections
+    (:func:`selection_masks`).
 
     With ``groups`` (collapsed results), a count is the number of near-duplicate groups with a member
-    having the value: what selecting it shows as the collapsed total."""
+    having the value: what selecting it shows as the collapsed total.
+
+    When a facet counts more than ``exact`` documents (default :func:`exact_limit`), its counts are
+    those of an even sample of about ``exact`` of them, scaled to the whole (rounded; a value found in
+    the sample counts at least 1), and the third result is true: the work stays bounded whatever the
+    number of matches. The distinct-value numbers are then those of the sample (at most the truth)."""
+    exact = exact_limit() if exact is None else exact
     facets: dict[str, tuple[FacetBucket, ...]] = {}
     totals: dict[str, int] = {}
+    estimated = False
     # Facets without a selection of their own count over the same documents: list them once.
-    among_all = apply_selections(base, masks)
+    among_all, scale_all = _thinned(apply_selections(base, masks), exact)
+    estimated |= scale_all != 1.0
     single_all, dup_all = _split_groups(among_all, groups)
     docs_all = DocSet.of(single_all)
     group = groups.group if groups is not None else np.zeros(0, dtype=np.int32)
     for name in FACETS:
         column = snap.facets[name]
         if name in masks:
-            among = apply_selections(base, masks, skip=name)
+            among, scale = _thinned(apply_selections(base, masks, skip=name), exact)
+            estimated |= scale != 1.0
             single, dup = _split_groups(among, groups)
             counts = column.counts(single)
         else:
-            counts, dup = column.counts(single_all, docs_all), dup_all
+            counts, dup, scale = column.counts(single_all, docs_all), dup_all, scale_all
         if dup is not None:
             counts = counts + column.group_counts(*dup, group, snap.uniform[name])
+        counts = _scaled(counts, scale)
         selected = set(request.filters.get(name, ()))
         ordered = name == "year"
         limit = None if ordered or name in request.facet_more else request.facet_limit
@@ -131,12 +173,34 @@ def compute_facets(
         counts = month_col.counts(single_all, docs_all)
         if dup_all is not None:
             counts = counts + month_col.group_counts(*dup_all, group, snap.uniform["month"])
+        counts = _scaled(counts, scale_all)
         prefix = years[0] + "-"
         keep = np.array([v.startswith(prefix) for v in month_col.values], dtype=bool)
         counts = np.where(keep, counts, 0) if keep.size else counts
         chosen = _selected_month(request)
         facets["month"], totals["month"] = _buckets(month_col, counts, chosen, None, True)
-    return facets, totals
+    return facets, totals, estimated
+
+
+def _thinned(among: np.ndarray, limit: int) -> tuple[np.ndarray, float]:
+    """``among`` itself (and 1.0) when it holds at most ``limit`` documents, else an even sample of
+    them (every k-th matching docnum, k the smallest step that keeps at most ``limit``) and the factor
+    that scales the sample's counts to the whole."""
+    count = int(np.count_nonzero(among))
+    if count <= limit:
+        return among, 1.0
+    step = -(-count // limit)
+    kept = np.flatnonzero(among)[::step]
+    sample = np.zeros(among.size, dtype=bool)
+    sample[kept] = True
+    return sample, count / kept.size
+
+
+def _scaled(counts: np.ndarray, scale: float) -> np.ndarray:
+    if scale == 1.0:
+        return counts
+    # A value seen in the sample has at least one document: never shown as 0.
+    return np.where(counts > 0, np.maximum(np.rint(counts * scale), 1), 0).astype(np.int64)
 
 
 def _split_groups(

@@ -283,6 +283,8 @@ class SearchResponse:
     selected year) when exactly one year is selected; ``facet_values`` gives the number of distinct
     values of each facet, so a caller can tell when a list was cut at ``facet_limit`` (the page's
     "More (N)" link, ``huixun stats``; the API body leaves it out, see :mod:`search.envelope`).
+    ``facets_estimated`` is true when the counts were estimated from a sample of the matches (more of
+    them than the ``facet_exact_limit`` setting; see :mod:`search.facets`).
     ``notes`` explains any part of the query that was read differently than typed.
     """
 
@@ -296,6 +298,7 @@ class SearchResponse:
     suggestion: str | None = None
     terms: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    facets_estimated: bool = False
 
     @property
     def page(self) -> int:

@@ -116,7 +116,7 @@ def run_search(source: SearchSource, request: SearchRequest) -> SearchResponse:
         if groups is not None:
             final = groups.collapse(final, match.scores)
         total = int(np.count_nonzero(final))
-        facets, facet_values = compute_facets(snap, base, masks, request, groups)
+        facets, facet_values, estimated = compute_facets(snap, base, masks, request, groups)
         stop = request.page * request.per_page
 
         def title_of(docnum: int) -> str:
@@ -149,6 +149,7 @@ def run_search(source: SearchSource, request: SearchRequest) -> SearchResponse:
         suggestion=suggestion if suggestion and suggestion != parsed.text else None,
         terms=marks,
         notes=parsed.notes + match.notes,
+        facets_estimated=estimated,
     )
 
 

@@ -105,6 +105,20 @@ declare(
     "",
     "Path of the lexicon file (TSV); empty means the one packaged in search/data/lexicon.tsv.",
 )
+declare(
+    "cache_mb",
+    256,
+    "Memory (MB) the query caches of one index generation may hold in each worker (posting lists and "
+    "derived results, half each); the least recently used go first.",
+    parse_positive_int,
+)
+declare(
+    "facet_exact_limit",
+    100_000,
+    "Facet counts are exact for up to this many matching documents; above it they are estimated from "
+    "an even sample of the matches (the answer says so: facets.estimated).",
+    parse_positive_int,
+)
 
 
 def resolve(

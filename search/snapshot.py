@@ -25,7 +25,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermInfo
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader, TermNotFound
 
-from .cache import LRU, DerivedKey, derived_cache, segment_cached
+from .cache import LRU, DerivedKey, cache_budget, derived_cache, segment_cached
 from .codec import block_table, mapped_postings, read_block, term_keys
 from .dedup import DupGroups
 from .normalize import normalize
@@ -227,9 +227,11 @@ class Snapshot:
         # :data:`POSTINGS_CACHE` (read at every insertion). Apart from the derived results: thousands
         # of terms must not push out whole-generation entries of that cache (recency, the names
         # suggestions compare with) that are slow to build.
-        self._postings: LRU[tuple[str, str], Postings] = LRU(_postings_cache)
+        # Both are also bounded in bytes (half of ``HUIXUN_CACHE_MB`` each): at a million documents a
+        # cached mask or a common word's postings are megabytes, and 4,096 of them would be gigabytes.
+        self._postings: LRU[tuple[str, str], Postings] = LRU(_postings_cache, budget=_half_budget)
         self._terms: LRU[tuple[str, str], tuple[_TermPart, ...]] = LRU(_postings_cache)
-        self._derived: LRU[DerivedKey, Any] = derived_cache(_postings_cache)
+        self._derived: LRU[DerivedKey, Any] = derived_cache(_postings_cache, _half_budget)
         self._latin_vocab: tuple[str, ...] | None = None
         self._raw_titles: dict[int, str] = {}
         # Substring matching and highlighting read the generation's bigram index of the normalized
@@ -542,6 +544,10 @@ _snapshots: LRU[tuple[Any, ...], Snapshot] = LRU(lambda: MAX_SNAPSHOTS)
 
 def _postings_cache() -> int:
     return POSTINGS_CACHE
+
+
+def _half_budget() -> int:
+    return cache_budget() // 2
 
 
 def generation_key(reader: IndexReader) -> tuple[Any, ...]:

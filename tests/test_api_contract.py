@@ -9,7 +9,9 @@ import pytest
 from webapp import create_app
 
 KCZG = "科创中国"
-SEARCH_KEYS = ["ok", "query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion"]
+SEARCH_KEYS = [
+    "ok", "query", "total", "page", "per_page", "took_ms", "hits", "facets", "facets_estimated", "suggestion"
+]
 HIT_KEYS = [
     "id",
     "title",
@@ -52,7 +54,7 @@ def test_search_response_has_exactly_the_contract_fields(web_client) -> None:
     assert body["ok"] is True and body["total"] == 3 and body["page"] == 1 and body["per_page"] == 10
     assert body["query"]["q"] == KCZG and body["query"]["sort"] == "relevance"
     assert body["query"]["relaxed"] is False and body["query"]["terms"] == [KCZG]
-    assert body["suggestion"] is None
+    assert body["suggestion"] is None and body["facets_estimated"] is False
     assert sorted(hit["id"] for hit in body["hits"]) == [
         "000_99532756a9d00d77",
         "cast-120382",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import pytest
 from whoosh.searching import Searcher
 
@@ -85,3 +87,57 @@ def test_one_filter_rule_from_the_url_and_from_the_query_text(
         from_text = ids(searcher, f"{q} {facet}:{value}")
         assert from_url == from_text, (q, facet, value)
     assert (ids(searcher, "学会", {facet: [value]})[0] > 0) == (value != "无此类别")
+
+
+# -- bounded work on huge match sets (issue #15): exact up to a limit, then an estimate that says so -----
+@pytest.fixture
+def exact_limit() -> Iterator[Callable[[int | None], None]]:
+    from search.facets import use_exact_limit
+
+    yield use_exact_limit
+    use_exact_limit(None)
+
+
+def test_counts_are_exact_and_not_flagged_up_to_the_limit(
+    searcher: Searcher, exact_limit: Callable[[int | None], None]
+) -> None:
+    exact = run_search(searcher, SearchRequest.create("", collapse=False))
+    exact_limit(exact.total)  # the whole match set is still counted exactly
+    again = run_search(searcher, SearchRequest.create("", collapse=False))
+    assert again.facets_estimated is False and exact.facets_estimated is False
+    assert again.facets == exact.facets
+
+
+def test_over_the_limit_counts_are_estimated_from_an_even_sample_and_flagged(
+    searcher: Searcher, exact_limit: Callable[[int | None], None]
+) -> None:
+    request = SearchRequest.create("", collapse=False, facet_more=("source", "year"))
+    exact = run_search(searcher, request)
+    assert exact.total == 401
+    exact_limit(100)  # every 5th of the 401 documents is counted, each count scaled by 401 / 81
+    estimated = run_search(searcher, request)
+    assert estimated.facets_estimated is True
+    assert estimated.total == exact.total  # the total and the hits are never estimated
+    assert [h.id for h in estimated.hits] == [h.id for h in exact.hits]
+    for name in ("source", "year"):
+        truth = {b.value: b.count for b in exact.facets[name]}
+        guess = {b.value: b.count for b in estimated.facets[name]}
+        assert set(guess) <= set(truth)  # only values that exist, each at least 1
+        assert all(count >= 1 for count in guess.values())
+        # one value per document: the estimates add up to the total (up to rounding)
+        assert abs(sum(guess.values()) - exact.total) <= len(guess)
+        biggest = max(truth, key=lambda v: truth[v])
+        assert abs(guess[biggest] - truth[biggest]) <= 0.2 * truth[biggest] + 5
+
+
+def test_the_api_and_the_page_say_when_counts_are_estimates(
+    web_client, exact_limit: Callable[[int | None], None]  # type: ignore[no-untyped-def]
+) -> None:
+    body = web_client.get("/api/v1/search?q=学会").get_json()
+    assert body["facets_estimated"] is False
+    assert "结果过多" not in web_client.get("/?q=学会").get_data(as_text=True)
+    exact_limit(10)
+    body = web_client.get("/api/v1/search?q=学会").get_json()
+    assert body["facets_estimated"] is True
+    html = web_client.get("/?q=学会").get_data(as_text=True)
+    assert "结果过多，各项数目为估计值。" in html and '<span class="count">≈' in html

@@ -200,7 +200,19 @@ def _probe_trust_proxy(app: Flask, value: Any) -> None:
     assert seen == (["203.0.113.9"] if value else ["127.0.0.1"])
 
 
+def _probe_cache_mb(app: Flask, value: Any) -> None:
+    from search.cache import cache_budget, use_cache_mb
+
+    try:
+        assert cache_budget() == value * 1024 * 1024  # the process's caches, as the lexicon
+        body = app.test_client().get("/api/v1/search", query_string={"q": "学会"}).get_json()
+        assert body["ok"] is True
+    finally:
+        use_cache_mb(None)
+
+
 PROBES: dict[str, Callable[[Flask, Any], None]] = {
+    "cache_mb": _probe_cache_mb,
     "lexicon": _probe_lexicon,
     "index_dir": _probe_index_dir,
     "cors_origins": _probe_cors,

@@ -38,6 +38,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # jieba's dictionary is the process's: a lexicon given here becomes the process's lexicon.
         _use_lexicon(settings["lexicon"])
 
+    if "cache_mb" in overrides:
+        # The caches are the process's, like the lexicon: every generation this process reads.
+        from search.cache import use_cache_mb
+
+        use_cache_mb(settings["cache_mb"])
+    if "facet_exact_limit" in overrides:
+        from search.facets import use_exact_limit
+
+        use_exact_limit(settings["facet_exact_limit"])
+
     app = Flask(__name__)
     app.config["HUIXUN"] = settings
     app.config.update(flask_config)

@@ -247,7 +247,10 @@ def _schemas() -> dict[str, Any]:
     search_response = {
         "type": "object",
         "additionalProperties": False,
-        "required": ["ok", "query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion"],
+        "required": [
+            "ok", "query", "total", "page", "per_page", "took_ms", "hits",
+            "facets", "facets_estimated", "suggestion",
+        ],
         "properties": {
             "ok": {"const": True},
             "query": {"$ref": "#/components/schemas/Query"},
@@ -261,6 +264,11 @@ def _schemas() -> dict[str, Any]:
                 "additionalProperties": False,
                 "required": list(FACETS),
                 "properties": facets_props,
+            },
+            "facets_estimated": {
+                "type": "boolean",
+                "description": "True when the facet counts are estimates: more documents matched than "
+                "HUIXUN_FACET_EXACT_LIMIT, and they were counted on an even sample of them, scaled up.",
             },
             "suggestion": {"type": ["string", "null"], "description": "A 'did you mean' query, or null."},
         },

@@ -119,6 +119,7 @@ class SearchView:
     clear_filters_url: str
     hidden_fields: list[tuple[str, str]] = field(default_factory=list)
     feed_url: str = ""  # the Atom feed of this search (webapp.feeds)
+    facets_estimated: bool = False  # counts from a sample of a huge match set (search.facets)
 
 
 def _hit_chips(hit: Any, state: SearchState) -> list[Chip]:
@@ -256,6 +257,7 @@ def build_view(result: SearchResponse, state: SearchState) -> SearchView:
         clear_filters_url=state.without_filters().url(),
         hidden_fields=[(k, v) for k, v in state.pairs if k not in ("date_from", "date_to", "page")],
         feed_url=feed_url(state.pairs),
+        facets_estimated=result.facets_estimated,
     )
 
 
