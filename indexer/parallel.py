@@ -35,6 +35,7 @@ from whoosh.filedb.filestore import FileStorage
 from search.analysis import pos_tag, segmenter
 from search.normalize import normalize
 from search.schema import build_schema
+from search.textindex import day_number
 
 from .model import IngestError, RawDocument
 from .segments import SegmentBuilder
@@ -92,6 +93,7 @@ class _SegmentWorker:
         self.segments: list[Any] = []
         self.builder = SegmentBuilder(self.storage, self.schema)
         self.texts: list[str] = []  # normalized texts of the builder's documents, by docnum
+        self.days: list[int] = []  # and their dates as day numbers (near-duplicate grouping)
 
     def process(self, raws: list[RawDocument]) -> list[Written | IngestError]:
         outcomes: list[Written | IngestError] = []
@@ -103,6 +105,7 @@ class _SegmentWorker:
             prepared.fields["indexed_at"] = self.indexed_at
             docnum = self.builder.add(prepared.fields, prepared.stored)
             self.texts.append(prepared.normalized)
+            self.days.append(day_number(prepared.fields.get("date")))
             outcomes.append(Written(prepared.id, prepared.origin, prepared.chars, self.wid,
                                     len(self.segments), docnum))
             if self.builder.postings >= self.max_postings:
@@ -113,8 +116,9 @@ class _SegmentWorker:
     def _finish_segment(self) -> None:
         segment = self.builder.finish()
         # After finish(): a file of the segment's name written before would go into its compound file.
-        save_segment_texts(self.storage.folder, segment.segment_id(), self.texts)
+        save_segment_texts(self.storage.folder, segment.segment_id(), self.texts, self.days)
         self.texts = []
+        self.days = []
         self.segments.append(segment)
 
     def close(self) -> list[Any]:

@@ -27,12 +27,13 @@ from whoosh.index import Index
 from search.normalize import normalize
 from search.textindex import (
     PREFIX,
+    DupInputs,
     Fingerprint,
     TextIndex,
     Texts,
     bigram_arrays,
+    day_number,
     persisted_index,
-    persisted_texts,
     stored_grams_texts,
 )
 
@@ -42,18 +43,24 @@ __all__ = ["save_segment_texts", "write_for_index", "SEGMENT_TEXTS"]
 SEGMENT_TEXTS = ".ntx.npz"
 
 
-def save_segment_texts(folder: str, segment_id: str, texts: Sequence[str]) -> None:
-    """Leave the normalized grams texts of a segment's documents (in docnum order) beside it."""
+def save_segment_texts(folder: str, segment_id: str, texts: Sequence[str], days: Sequence[int]) -> None:
+    """Leave the normalized grams texts of a segment's documents (in docnum order) beside it, and
+    their dates as day numbers (:func:`search.textindex.day_number`)."""
     blob = Texts.from_strings(texts)
     path = Path(folder) / f"{segment_id}{SEGMENT_TEXTS}"
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     with open(tmp, "wb") as fh:
-        np.savez(fh, blob=np.frombuffer(blob.blob, dtype=np.uint8), offsets=blob.offsets)
+        np.savez(
+            fh,
+            blob=np.frombuffer(blob.blob, dtype=np.uint8),
+            offsets=blob.offsets,
+            days=np.asarray(days, dtype=np.int32),
+        )
     os.replace(tmp, path)
 
 
-#: segment id → (texts of a persisted index, first docnum of the segment in it, its documents).
-_Previous = dict[str, tuple[Texts, int, int]]
+#: segment id → (the previous persisted index, first docnum of the segment in it, its documents).
+_Previous = dict[str, tuple[TextIndex, int, int]]
 
 
 def _older_indexes(folder: Path, keep: str) -> list[Path]:
@@ -70,50 +77,69 @@ def _previous_texts(folder: Path, keep: str) -> _Previous:
     """The segments of the newest other persisted index of ``folder`` (the generation before an
     incremental commit), so that segments the commit kept are not read and normalized again."""
     for child in _older_indexes(folder, keep):
-        persisted = persisted_texts(child)
+        persisted = persisted_index(child)
         if persisted is None:
             continue
-        prints, texts = persisted
-        if sum(n for _s, n, _l in prints) != len(texts):
+        prints, old = persisted
+        if sum(n for _s, n, _l in prints) != len(old.texts):
             continue
         out: _Previous = {}
         base = 0
         for segid, count, _live in prints:
-            out[segid] = (texts, base, count)
+            out[segid] = (old, base, count)
             base += count
         return out
     return {}
 
 
-def _segment_texts(storage: FileStorage, segment: Any, previous: _Previous) -> list[str]:
-    """The normalized texts of one segment (deleted documents empty): from the previous persisted
-    index, else from the texts its indexer worker left, else from its stored fields."""
+def _segment_texts(storage: FileStorage, segment: Any, previous: _Previous) -> tuple[list[str], np.ndarray]:
+    """The normalized texts of one segment (deleted documents empty) and their dates (day numbers):
+    from the previous persisted index, else from the texts its indexer worker left, else from its
+    stored fields."""
     segid, count = segment.segment_id(), segment.doc_count_all()
     texts: list[str] | None = None
+    days: np.ndarray | None = None
     if segid in previous and previous[segid][2] == count:
         old, base, _count = previous[segid]
-        texts = [old[base + d] for d in range(count)]
+        texts = [old.texts[base + d] for d in range(count)]
+        if old.dup is not None:
+            days = np.array(old.dup.days[base : base + count], dtype=np.int32)
     else:
         try:
             with np.load(Path(storage.folder) / f"{segid}{SEGMENT_TEXTS}", allow_pickle=False) as data:
                 saved = Texts(data["blob"].tobytes(), data["offsets"])
+                saved_days = data["days"] if "days" in data.files else None
             if len(saved) == count:
                 texts = [saved[d] for d in range(count)]
+                days = saved_days if saved_days is not None and saved_days.size == count else None
         except (OSError, ValueError, KeyError):
             texts = None
-    if texts is None:  # a segment Whoosh merged, or one written before the texts were left
-        return [normalize(t) for t in _segment_stored_texts(storage, segment)]
-    return [("" if segment.is_deleted(d) else t) for d, t in enumerate(texts)]
+    if texts is None or days is None:
+        # A segment Whoosh merged, or one written before its texts (or dates) were left beside it:
+        # one pass over its stored fields gives both.
+        stored_texts, days = _segment_stored(storage, segment)
+        if texts is None:
+            texts = [normalize(t) for t in stored_texts]
+    return [("" if segment.is_deleted(d) else t) for d, t in enumerate(texts)], days
 
 
-def _segment_stored_texts(storage: FileStorage, segment: Any) -> list[str]:
+def _segment_stored(storage: FileStorage, segment: Any) -> tuple[list[str], np.ndarray]:
+    """The grams texts (not normalized) and the dates (day numbers) of a segment's stored fields."""
     # The stored fields only: a whole SegmentReader would also load the segment's term index
     # (hundreds of MB for the benchmark corpus), as SegmentReader.__init__ opens files.
     files = segment.open_compound_file(storage) if segment.is_compound() else None
     store = OverlayStorage(files, storage) if files is not None else storage
     perdoc = segment.codec().per_document_reader(store, segment)
+    count = segment.doc_count_all()
+    days = np.full(count, -1, dtype=np.int32)
+
+    def fields(docnum: int) -> dict[str, Any]:
+        found: dict[str, Any] = perdoc.stored_fields(docnum)
+        days[docnum] = day_number(found.get("date"))
+        return found
+
     try:
-        return stored_grams_texts(segment.doc_count_all(), segment.is_deleted, perdoc.stored_fields)
+        return stored_grams_texts(count, segment.is_deleted, fields), days
     finally:
         perdoc.close()
         if files is not None:
@@ -136,20 +162,31 @@ def write_for_index(ix: Index) -> Path:
         segments = ix._segments()
         prints = [(s.segment_id(), s.doc_count_all(), s.doc_count()) for s in segments]
         built = _extended(storage, folder, path.name, segments)
+        days: np.ndarray | None = None
         if built is None:
             previous = _previous_texts(folder, keep=path.name)
             texts: list[str] = []
+            all_days: list[np.ndarray] = []
             for segment in segments:
-                texts.extend(_segment_texts(storage, segment, previous))
+                segment_texts, segment_days = _segment_texts(storage, segment, previous)
+                texts.extend(segment_texts)
+                all_days.append(segment_days)
             del previous
             built = TextIndex(texts)
+            days = np.concatenate(all_days) if all_days else np.zeros(0, dtype=np.int32)
         # Near-duplicate groups are recomputed over the whole generation (search.dedup), so that a
-        # document added incrementally joins the group of its existing twin.
-        dates = _Dates(storage, segments)
-        try:
-            built.save(path, prints, dates.date_of)
-        finally:
-            dates.close()
+        # document added incrementally joins the group of its existing twin; only the signatures of
+        # documents the previous persisted index did not hold are computed (an extended index
+        # carries the others).
+        if built.dup is None and days is None:
+            # Extending an index persisted by an older version (no dates kept): read every date once.
+            dates = _Dates(storage, segments)
+            try:
+                built.save(path, prints, date_of=dates.date_of)
+            finally:
+                dates.close()
+        else:
+            built.save(path, prints, days=days)
     _remove_older(folder, keep=path.name)
     for leftover in folder.glob("*" + SEGMENT_TEXTS):
         leftover.unlink(missing_ok=True)
@@ -221,8 +258,11 @@ def _extended(storage: FileStorage, folder: Path, keep: str, segments: list[Any]
     blob, offsets = old.texts.blob, old.texts.offsets
     previous = _previous_texts(folder, keep)
     texts: list[str] = []
+    new_days: list[np.ndarray] = []
     for segment in segments[same:]:
-        texts.extend(_segment_texts(storage, segment, previous))
+        segment_texts, segment_days = _segment_texts(storage, segment, previous)
+        texts.extend(segment_texts)
+        new_days.append(segment_days)
     new = Texts.from_strings(texts)
     deleted: list[int] = []  # docnums of the kept segments deleted now (their text becomes empty)
     base = 0
@@ -244,7 +284,19 @@ def _extended(storage: FileStorage, folder: Path, keep: str, segments: list[Any]
     if deleted:
         keep_docs &= ~np.isin(old.docs, np.asarray(deleted, dtype=np.int32))
     arrays = _merge_csr((old.keys, old.starts, old.docs), keep_docs, bigram_arrays(texts, first_doc=kept))
-    return TextIndex(Texts(all_blob, all_offsets), arrays)
+    dup = None
+    if old.dup is not None:
+        # The kept documents' signatures as persisted (a deleted one loses its key characters: never
+        # grouped), the new documents' computed now.
+        added_dup = DupInputs.of(texts, np.concatenate(new_days) if new_days else np.zeros(0, np.int32))
+        key_chars = np.array(old.dup.key_chars[:kept], dtype=np.int32)
+        key_chars[deleted] = 0
+        dup = DupInputs(
+            np.concatenate((np.asarray(old.dup.sketch[:kept]), added_dup.sketch)),
+            np.concatenate((key_chars, added_dup.key_chars)),
+            np.concatenate((np.asarray(old.dup.days[:kept]), added_dup.days)),
+        )
+    return TextIndex(Texts(all_blob, all_offsets), arrays, dup=dup)
 
 
 def _merge_csr(

@@ -30,11 +30,13 @@ character code fits in 16 bits and a bigram code in 32.
 
 from __future__ import annotations
 
+import datetime
 import json
 import mmap
 import os
 import shutil
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,8 @@ from .normalize import HAN_CLASS, normalize
 __all__ = [
     "TextIndex",
     "Texts",
+    "DupInputs",
+    "day_number",
     "Fingerprint",
     "fingerprint",
     "index_folder",
@@ -65,11 +69,14 @@ PREFIX = "textindex-"
 #: Bumped when the files' layout changes: an index of another format is rebuilt in memory.
 #: 2: ``groups.npy``, the near-duplicate group of every document (:mod:`search.dedup`); an index of
 #: format 1 (without it) is still mapped, its groups computed in memory on first use.
-FORMAT = 2
-_READABLE = (1, FORMAT)
+#: 3: also ``sketch.npy``, ``keychars.npy`` and ``days.npy`` (:class:`DupInputs`), so that a commit
+#: adding a few documents groups near-duplicates without hashing every text again.
+FORMAT = 3
+_READABLE = (1, 2, FORMAT)
 _ARRAYS = ("keys", "starts", "docs", "offsets")
 _BLOB = "texts.utf8"
 _GROUPS = "groups.npy"
+_DUP_FILES = ("sketch", "keychars", "days")
 _META = "meta.json"
 
 #: What identifies the docnums of a generation: (segment id, documents, live documents) per segment.
@@ -145,6 +152,38 @@ class Texts(Sequence[str]):
         return len(self.blob) + int(self.offsets.nbytes)
 
 
+@dataclass(frozen=True)
+class DupInputs:
+    """What near-duplicate grouping needs per document, kept with a persisted index: the
+    :func:`search.dedup.sketch` of its signature (``documents × BINS`` uint16), its number of key
+    characters (int32) and its date as a day number (``date.toordinal()``, -1 when it has none)."""
+
+    sketch: np.ndarray
+    key_chars: np.ndarray
+    days: np.ndarray
+
+    @classmethod
+    def of(cls, texts: Sequence[str], days: np.ndarray) -> DupInputs:
+        from .dedup import signatures, sketch
+
+        sig, key_chars = signatures(texts)
+        return cls(sketch(sig), key_chars.astype(np.int32), np.asarray(days, dtype=np.int32))
+
+    def groups(self, texts: Sequence[str]) -> np.ndarray:
+        from .dedup import group_signatures
+
+        days = self.days
+        return group_signatures(self.sketch, self.key_chars, texts, lambda docs: days[docs].astype(np.int64))
+
+
+def day_number(date: Any) -> int:
+    """A stored ``YYYY-MM-DD`` date as a day number (``date.toordinal()``), -1 when absent or invalid."""
+    try:
+        return datetime.date.fromisoformat(str(date)).toordinal() if date else -1
+    except ValueError:
+        return -1
+
+
 class TextIndex:
     """Normalized texts and their bigram index (see the module docstring).
 
@@ -157,6 +196,7 @@ class TextIndex:
         arrays: tuple[np.ndarray, ...] | None = None,
         mapped: bool = False,
         groups: np.ndarray | None = None,
+        dup: DupInputs | None = None,
     ):
         self.texts = texts if isinstance(texts, Texts) else Texts.from_strings(texts)
         if arrays is None:
@@ -164,6 +204,7 @@ class TextIndex:
         self.keys, self.starts, self.docs = arrays
         self.mapped = mapped
         self._groups = groups
+        self.dup = dup
 
     def groups(self, date_of: Callable[[int], str | None] | None = None) -> np.ndarray:
         """The near-duplicate group of every document (:func:`search.dedup.group_texts`): persisted
@@ -204,16 +245,32 @@ class TextIndex:
         try:
             keys, starts, docs, offsets = (_map_array(path / f"{name}.npy") for name in _ARRAYS)
             blob = _map_blob(path / _BLOB)
-            groups = np.load(path / _GROUPS, allow_pickle=False) if meta["format"] == FORMAT else None
+            groups = np.load(path / _GROUPS, allow_pickle=False) if meta["format"] >= 2 else None
         except (OSError, ValueError):
             return None
         return cls(Texts(blob, offsets), (keys, starts, docs), mapped=True, groups=groups)
 
     def save(
-        self, path: Path, prints: Fingerprint, date_of: Callable[[int], str | None] | None = None
+        self,
+        path: Path,
+        prints: Fingerprint,
+        date_of: Callable[[int], str | None] | None = None,
+        days: np.ndarray | None = None,
     ) -> None:
-        """Write the index and its near-duplicate groups (``date_of`` as in :meth:`groups`) into the
-        directory ``path`` (which must not exist), atomically."""
+        """Write the index, its near-duplicate groups and their inputs (:class:`DupInputs`: kept from
+        :attr:`dup`, else computed with the dates ``days`` — day numbers per document — or, without
+        them, those ``date_of`` gives) into the directory ``path`` (which must not exist),
+        atomically."""
+        if self.dup is None:
+            if days is None:
+                days = np.fromiter(
+                    (day_number(date_of(d)) if date_of is not None else -1 for d in range(len(self.texts))),
+                    dtype=np.int32,
+                    count=len(self.texts),
+                )
+            self.dup = DupInputs.of(self.texts, days)
+        if self._groups is None:
+            self._groups = self.dup.groups(self.texts)
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
@@ -224,7 +281,11 @@ class TextIndex:
                 np.save(tmp / f"{name}.npy", np.ascontiguousarray(array))
             with open(tmp / _BLOB, "wb") as fh:
                 fh.write(self.texts.blob)
-            np.save(tmp / _GROUPS, self.groups(date_of))
+            np.save(tmp / _GROUPS, self._groups)
+            for name, array in zip(
+                _DUP_FILES, (self.dup.sketch, self.dup.key_chars, self.dup.days), strict=True
+            ):
+                np.save(tmp / f"{name}.npy", np.ascontiguousarray(array))
             meta = {"format": FORMAT, "documents": len(self.texts), "fingerprint": prints}
             (tmp / _META).write_text(json.dumps(meta), encoding="utf-8")
             os.replace(tmp, path)
@@ -390,7 +451,14 @@ def persisted_index(path: Path) -> tuple[Fingerprint, TextIndex] | None:
         keys, starts, docs = (_map_array(path / f"{name}.npy") for name in _ARRAYS[:3])
     except (OSError, ValueError):
         return None
-    return prints, TextIndex(texts, (keys, starts, docs), mapped=True)
+    dup = None
+    try:
+        sketch, key_chars, days = (_map_array(path / f"{name}.npy") for name in _DUP_FILES)
+        if len(sketch) == len(key_chars) == len(days) == len(texts):
+            dup = DupInputs(sketch, key_chars, days)
+    except (OSError, ValueError):
+        dup = None  # an index of format 1 or 2: the next save computes them
+    return prints, TextIndex(texts, (keys, starts, docs), mapped=True, dup=dup)
 
 
 def bigram_arrays(texts: list[str], first_doc: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -229,3 +229,58 @@ def test_a_text_index_written_before_groups_is_still_mapped(tmp_path: Path) -> N
         assert loaded is not None and loaded.mapped  # mapped, not rebuilt from the stored fields
         snap = Snapshot(s.reader())  # the same groups, computed in memory (with the documents' dates)
         assert snap.text.mapped and snap.groups.group.tolist() == expected.tolist()
+
+
+def _groups_by_id(index_dir: Path) -> dict[str, set[str]]:
+    """Each document id → the ids of its near-duplicate group (itself included), from the persisted
+    groups of the live generation."""
+    with IndexStore(index_dir).open().searcher() as s:
+        reader = s.reader()
+        path = Path(index_folder(reader) or "") / f"{PREFIX}{reader.generation()}"
+        group = np.load(path / "groups.npy")
+        live = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
+        ids = {d: str(reader.stored_fields(d)["id"]) for d in live}
+    members: dict[int, set[str]] = {}
+    for docnum, doc_id in ids.items():
+        members.setdefault(int(group[docnum]), set()).add(doc_id)
+    return {doc_id: members[int(group[docnum])] for docnum, doc_id in ids.items()}
+
+
+def test_incremental_commits_group_as_a_rebuild_does_from_persisted_signatures(tmp_path: Path) -> None:
+    # Issue #15: a commit of a few documents hashes only theirs; the kept documents' signatures, key
+    # characters and dates come from the persisted index (format 3). Groups must equal a rebuild's,
+    # dates included: the same report a year later is another announcement.
+    doc = DOCS["cast-70889"]
+    repost = {**doc, "id": "repost-70889", "source": "某学会网站", "url": "https://example.org/70889.html",
+              "body": "本文转载自中国科协网站。\n" + doc["body"]}
+    next_year = {**doc, "id": "yearly-70889", "date": "2021-" + str(doc["date"])[5:], "url": ""}
+    more = tmp_path / "more.jsonl"
+    more.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in (repost, next_year)), "utf-8")
+    incremental, rebuilt = tmp_path / "incremental", tmp_path / "rebuilt"
+    index_paths([FIXTURES, SAMPLE_POST], incremental, workers=1)
+    with IndexStore(incremental).open().searcher() as s:
+        path = Path(index_folder(s.reader()) or "") / f"{PREFIX}{s.reader().generation()}"
+        assert {p.name for p in path.iterdir()} >= {"sketch.npy", "keychars.npy", "days.npy", "groups.npy"}
+    index_paths([more], incremental, workers=1)
+    index_paths([FIXTURES, SAMPLE_POST, more], rebuilt, workers=1, rebuild=True)
+    groups = _groups_by_id(incremental)
+    assert groups == _groups_by_id(rebuilt)
+    assert groups["repost-70889"] == {"cast-70889", "cast-70889-hant", "repost-70889"}
+    assert groups["yearly-70889"] == {"yearly-70889"}
+
+
+def test_an_index_persisted_without_signatures_is_extended_with_the_same_groups(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    index_paths([FIXTURES, SAMPLE_POST], index_dir, workers=1)
+    with IndexStore(index_dir).open().searcher() as s:
+        path = Path(index_folder(s.reader()) or "") / f"{PREFIX}{s.reader().generation()}"
+    for name in ("sketch.npy", "keychars.npy", "days.npy"):  # as format 2 wrote it
+        (path / name).unlink()
+    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    (path / "meta.json").write_text(json.dumps({**meta, "format": 2}), encoding="utf-8")
+    doc = DOCS["cast-70889"]
+    more = tmp_path / "more.jsonl"
+    repost = {**doc, "id": "repost-70889", "url": "", "body": "本文转载自中国科协网站。\n" + doc["body"]}
+    more.write_text(json.dumps(repost, ensure_ascii=False) + "\n", encoding="utf-8")
+    index_paths([more], index_dir, workers=1)
+    assert _groups_by_id(index_dir)["repost-70889"] == {"cast-70889", "cast-70889-hant", "repost-70889"}
