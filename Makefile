@@ -9,7 +9,7 @@ INDEX_DIR ?= $(or $(HUIXUN_INDEX_DIR),var/index)
 DEMO      := data/demo
 APT_GET   := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: serve test lint bench reliability eval-extract eval-search demo-index venv install install-test system-test-deps clean
+.PHONY: serve test lint bench bench-scale reliability eval-extract eval-search demo-index venv install install-test system-test-deps clean
 
 venv: $(PY)
 $(PY):
@@ -66,6 +66,13 @@ bench: install-test
 		if [ -f $$b ]; then echo "== $$b"; $(PY) $$b || exit 1; fi; \
 	done
 	@echo "results in bench/results/"
+
+# Scale: indexes of 100,000, 300,000 and 1,000,000 documents (the benchmark corpus repeated with new ids,
+# built once per size under var/scale/ and reused while their inputs are unchanged), the bench query set
+# over HTTP with one worker; writes bench/results/bench_scale.md. SIZES="100000 300000" for fewer.
+SIZES ?= 100000 300000 1000000
+bench-scale: install-test
+	$(PY) bench/bench_scale.py --sizes $(SIZES)
 
 # Fault, load and hostile-input campaigns against real gunicorn (about 15 minutes on 2 cores; reads
 # ../shared/corpus/). Writes bench/results/reliability.md; SOAK=600 for the full ten-minute soak.

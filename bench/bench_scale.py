@@ -13,10 +13,12 @@ Per size, written to ``bench/results/bench_scale.md`` (and ``.json``):
 * indexing: wall time, index size on disk and its ratio to the raw UTF-8 text of title + body, peak RSS
   of the process tree (sampled every 0.2 s: parent + workers together) and the parent's and largest
   worker's ``ru_maxrss``;
-* serving: ``huixun serve`` with **one** gunicorn worker; time from the start to the first answered
-  search (the generation loaded); the worker's RSS and its private memory (``Private_Clean +
-  Private_Dirty`` of ``/proc/PID/smaps_rollup``: the memory-mapped index pages, shared with the page
-  cache and every other worker, do not count) after the runs;
+* serving: ``huixun serve`` with **one** gunicorn worker on a working copy of the index; time from
+  the start to the first answered search (the generation loaded); the worker's RSS and its private
+  memory after the runs, from ``/proc/PID/smaps_rollup``: ``Anonymous`` (the heap: arrays, caches,
+  Python objects; what another worker would not share) is the private figure. ``Private_Clean`` also
+  counts the pages of memory-mapped index files that only this one worker has read: page cache,
+  shared as soon as a second worker maps them, so it is reported but is not the private figure;
 * queries: the query set of ``make bench`` (``bench/bench_query.py``'s ``make_queries``: 300 queries in
   five kinds, seed 20240101) over HTTP, one keep-alive connection, top 10 with facets and snippets; the
   whole set twice, the second pass reported (caches warm), p50/p95/p99/max per kind and overall;
@@ -35,6 +37,7 @@ import gzip
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -259,33 +262,34 @@ def stats(samples: list[float]) -> dict[str, float]:
 
 
 def selective_queries(docs: list[dict[str, Any]], seed: int, count: int) -> list[tuple[str, str]]:
-    """Rare title words (in 1 to 3 documents of the corpus) and quoted 6-character phrases of single
-    bodies: at every size they match a handful of documents (the corpus repeats)."""
-    from collections import Counter
-
+    """Rare words (title words of 3+ characters found in exactly one of the first 10,000 documents) and
+    quoted 6-character phrases of those documents' bodies: present at every size, and at every size
+    they match a handful of documents (the corpus repeats: 1 copy at 10,000, 32 at 1,000,000)."""
     from search.analysis import segment
 
     rng = random.Random(seed)
-    sample = rng.sample(docs, 3000)
-    counts: Counter[str] = Counter()
-    per_doc: list[list[str]] = []
-    for doc in sample:
-        words = sorted({w.text for w in segment(doc.get("title") or "").words if w.han and len(w.text) >= 3})
-        per_doc.append(words)
-        counts.update(words)
-    rare = sorted({w for words in per_doc for w in words if counts[w] == 1})
-    rng.shuffle(rare)
-    queries = [("rare word", w) for w in rare[: count * 3]]
+    first = docs[:10_000]
+    texts = [(d.get("title") or "") + "\n" + (d.get("body") or "") for d in first]
+    queries: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    while len(queries) < count:
+        doc = rng.choice(first)
+        words = [w.text for w in segment(doc.get("title") or "").words if w.han and len(w.text) >= 3]
+        for word in words:
+            if word not in seen and sum(word in t for t in texts) == 1:
+                queries.append(("rare word", word))
+                break
+            seen.add(word)
     phrases: list[tuple[str, str]] = []
     while len(phrases) < count:
-        body = rng.choice(docs).get("body") or ""
+        body = rng.choice(first).get("body") or ""
         if len(body) < 60:
             continue
         start = rng.randrange(0, len(body) - 6)
         sub = body[start : start + 6]
         if all("\u4e00" <= c <= "\u9fff" for c in sub):
             phrases.append(("phrase", f'"{sub}"'))
-    return queries[:count] + phrases
+    return queries + phrases
 
 
 def serve_and_measure(
@@ -295,7 +299,12 @@ def serve_and_measure(
     selective: list[tuple[str, str]],
     fresh_docs: int,
 ) -> dict[str, Any]:
-    index_dir = ROOT / str(size) / "index"
+    # A working copy: the freshness probe commits into it, and the built index stays as its stamp says
+    # (a later run, and the reference answers, see the same documents, segments and statistics).
+    index_dir = ROOT / str(size) / "work"
+    shutil.rmtree(index_dir, ignore_errors=True)
+    source = ROOT / str(size) / "index"
+    subprocess.run(["cp", "-a", "--reflink=auto", str(source), str(index_dir)], check=True)
     port = free_port()
     env = dict(
         os.environ,
@@ -362,7 +371,7 @@ def serve_and_measure(
         result["selective"] = {k: stats(v) for k, v in sorted(sel.items())}
         result["selective_totals"] = {
             k: statistics.median(
-                [a["data"]["total"] for (kk, _q), a in zip(selective, sel_answers, strict=True) if kk == k]
+                [a["total"] for (kk, _q), a in zip(selective, sel_answers, strict=True) if kk == k]
             )
             for k in sel
         }
@@ -378,12 +387,11 @@ def serve_and_measure(
 
 
 def _estimated(answer: dict[str, Any]) -> bool:
-    facets = answer.get("data", {}).get("facets") or {}
-    return any(isinstance(f, dict) and f.get("estimated") for f in facets.values())
+    return bool(answer.get("facets_estimated"))
 
 
 def _digest(answer: dict[str, Any]) -> dict[str, Any]:
-    data = answer.get("data", {})
+    data = answer
     facets = {}
     for name, facet in (data.get("facets") or {}).items():
         values = facet.get("values", facet) if isinstance(facet, dict) else facet
@@ -419,25 +427,34 @@ def freshness(
     seen_at = None
     deadline = committed + 600
     while time.monotonic() < deadline:
-        status, body, _ms = client.get("/api/v1/search?q=" + quote(marker))
-        if status == 200 and body["data"]["total"] >= count:
+        try:
+            status, body, _ms = client.get("/api/v1/search?q=" + quote(marker))
+        except OSError:  # the server closed the idle keep-alive connection while indexing ran
+            continue
+        if status == 200 and body["total"] >= count:
             seen_at = time.monotonic()
             break
-    # Leave the index as it was built (the stamp describes it): delete the new documents again.
-    # (``--prune`` of the emptied file deletes the documents it no longer holds).
-    path.write_text("", encoding="utf-8")
-    subprocess.run(
-        [huixun_bin(), "index", str(path), "--prune", "--index-dir", str(index_dir)],
-        cwd=REPO,
-        check=False,
-        stdout=subprocess.DEVNULL,
-    )
     path.unlink()
     return {
         "documents": count,
         "index_s": round(committed - started, 2),
         "served_after_commit_s": round(seen_at - committed, 2) if seen_at else None,
     }
+
+
+def compare_reference(size: int, answers: list[dict[str, Any]], save: bool) -> dict[str, Any] | None:
+    """How many answers (total, ids in order, facet counts) equal those of the reference run at this
+    size (``var/scale/<size>/reference.json``, kept by ``--save-reference``: the engine before a
+    change); None without a reference."""
+    path = ROOT / str(size) / "reference.json"
+    if save:
+        path.write_text(json.dumps(answers, ensure_ascii=False))
+    if not path.exists():
+        return None
+    reference = json.loads(path.read_text())
+    same = sum(a == b for a, b in zip(answers, reference, strict=False))
+    differ = [i for i, (a, b) in enumerate(zip(answers, reference, strict=False)) if a != b]
+    return {"queries": len(reference), "identical": same, "differing": differ[:20]}
 
 
 def main() -> int:
@@ -448,6 +465,11 @@ def main() -> int:
         "--fresh-docs", type=int, default=200, help="documents of the freshness probe (0: skip)"
     )
     parser.add_argument("--per-kind", type=int, default=60)
+    parser.add_argument(
+        "--save-reference",
+        action="store_true",
+        help="keep this run's answers as the reference the next runs at the same size are compared with",
+    )
     parser.add_argument("--out", default=str(RESULTS / "bench_scale"), help="results file stem")
     args = parser.parse_args()
     from bench_query import make_queries
@@ -465,6 +487,7 @@ def main() -> int:
                 f"[{size}] {json.dumps({k: v for k, v in row['serve'].items() if k != 'answers'})}",
                 flush=True,
             )
+            row["reference"] = compare_reference(size, row["serve"]["answers"], args.save_reference)
         rows.append(row)
         Path(args.out + ".json").write_text(json.dumps(rows, ensure_ascii=False, indent=1))
     if not args.build_only:

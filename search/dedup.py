@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -283,6 +283,10 @@ class DupGroups:
     group: np.ndarray
     dup: np.ndarray
     tiebreak: np.ndarray
+    #: The ``dup`` documents ordered by group, then docnum (a group's members are one run of it).
+    by_group: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    #: ``group[by_group]`` (sorted: where a group's run starts and ends).
+    group_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
 
     @classmethod
     def of(cls, group: np.ndarray, live: np.ndarray, id_of: Callable[[int], str] | None = None) -> DupGroups:
@@ -297,28 +301,37 @@ class DupGroups:
         docs = np.flatnonzero(dup)
         keys = [id_of(int(d)) for d in docs] if id_of is not None else [str(d) for d in docs]
         tiebreak[docs[np.argsort(np.array(keys, dtype=object), kind="stable")]] = np.arange(docs.size)
-        return cls(group, dup, tiebreak)
+        by_group = docs[np.argsort(group[docs], kind="stable")].astype(np.int32)
+        return cls(group, dup, tiebreak, by_group, group[by_group])
 
     def members(self, docnum: int, among: np.ndarray | None = None) -> list[int]:
-        """The other live members of ``docnum``'s group (those in the mask ``among`` when given)."""
+        """The other live members of ``docnum``'s group (those in the mask ``among`` when given), by
+        docnum: a binary search in :attr:`by_group`, not a pass over the corpus."""
         if not self.dup[docnum]:
             return []
-        found = np.flatnonzero((self.group == self.group[docnum]) & self.dup)
+        g = self.group[docnum]
+        low, high = np.searchsorted(self.group_keys, [g, g + 1])
+        found = self.by_group[low:high]
         if among is not None:
             found = found[among[found]]
         return [int(d) for d in found if d != docnum]
 
     def collapse(self, mask: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """``mask`` with each group reduced to its best member there: the highest score, then the
-        smallest id (:attr:`tiebreak`)."""
+        smallest id (:attr:`tiebreak`). Linear in the matches (two scatter passes), not a sort."""
         docs = np.flatnonzero(mask & self.dup)
         if not docs.size:
             return mask
         groups = self.group[docs]
-        ranked = np.lexsort((self.tiebreak[docs], -scores[docs], groups))
-        first = ranked[np.r_[True, groups[ranked][1:] != groups[ranked][:-1]]]
+        doc_scores = scores[docs]
+        best = np.full(self.group.size, -np.inf)
+        np.maximum.at(best, groups, doc_scores)
+        top = doc_scores == best[groups]
+        least = np.full(self.group.size, np.iinfo(np.int32).max, dtype=np.int32)
+        np.minimum.at(least, groups[top], self.tiebreak[docs[top]])
+        winners = docs[top][self.tiebreak[docs[top]] == least[groups[top]]]
         out = mask & ~self.dup
-        out[docs[first]] = True
+        out[winners] = True
         return out
 
     def count(self, mask: np.ndarray) -> int:

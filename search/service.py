@@ -94,6 +94,10 @@ def query_marks(q: str) -> tuple[str, ...]:
     return tuple(sorted(marks, key=lambda m: (-len(m), m)))
 
 
+#: Other members of a hit's near-duplicate group listed with it (each is a stored-field read: a group
+#: of a corpus gathered from many mirrors can hold dozens).
+MAX_DUPLICATES = 10
+
 def run_search(source: SearchSource, request: SearchRequest) -> SearchResponse:
     """Run ``request`` against an index (a Whoosh searcher, an index, an :class:`IndexStore` or an
     index directory). Never raises because of the query text; parameter errors were raised by
@@ -132,7 +136,7 @@ def run_search(source: SearchSource, request: SearchRequest) -> SearchResponse:
                 float(match.scores[docnum]),
                 request.snippet_chars,
                 snap.text.texts[docnum],
-                _duplicates(reader, groups.members(docnum)) if groups is not None else (),
+                _duplicates(reader, groups.members(docnum)[:MAX_DUPLICATES]) if groups is not None else (),
             )
             for docnum in page_docs
         )

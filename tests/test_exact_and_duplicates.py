@@ -284,3 +284,23 @@ def test_an_index_persisted_without_signatures_is_extended_with_the_same_groups(
     more.write_text(json.dumps(repost, ensure_ascii=False) + "\n", encoding="utf-8")
     index_paths([more], index_dir, workers=1)
     assert _groups_by_id(index_dir)["repost-70889"] == {"cast-70889", "cast-70889-hant", "repost-70889"}
+
+
+def test_collapse_keeps_the_best_member_then_the_smallest_id_and_members_are_found_by_group() -> None:
+    from search.dedup import DupGroups
+
+    # Documents 0, 2, 5 are one group, 3 and 4 another; 1 and 6 have no near-duplicate.
+    group = np.array([0, 1, 0, 3, 3, 0, 6], dtype=np.int32)
+    live = np.ones(7, dtype=bool)
+    ids = ["c", "x", "a", "e", "d", "b", "y"]
+    groups = DupGroups.of(group, live, lambda d: ids[d])
+    assert groups.members(2) == [0, 5] and groups.members(4) == [3] and groups.members(1) == []
+    assert groups.members(0, among=np.array([1, 1, 0, 1, 1, 1, 1], dtype=bool)) == [5]
+    mask = np.ones(7, dtype=bool)
+    scores = np.array([2.0, 1.0, 2.0, 1.0, 1.0, 1.5, 0.5])
+    # group 0: 0 and 2 tie on 2.0, "a" (2) < "c" (0); group 3: 3 and 4 tie, "d" (4) < "e" (3)
+    assert np.flatnonzero(groups.collapse(mask, scores)).tolist() == [1, 2, 4, 6]
+    scores[5] = 3.0
+    assert np.flatnonzero(groups.collapse(mask, scores)).tolist() == [1, 4, 5, 6]
+    only = np.array([1, 0, 0, 1, 0, 0, 0], dtype=bool)  # one member of each group in the mask
+    assert np.flatnonzero(groups.collapse(only, scores)).tolist() == [0, 3]

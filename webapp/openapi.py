@@ -189,7 +189,8 @@ def _schemas() -> dict[str, Any]:
                 "type": "array",
                 "description": "Also published as: the other members of the hit's near-duplicate group "
                 "(the same announcement in the other script, or reposted under another title). Empty "
-                "when it has none, and with collapse=false.",
+                "when it has none, and with collapse=false. At most 10 are listed.",
+                "maxItems": 10,
                 "items": {
                     "type": "object",
                     "additionalProperties": False,
