@@ -31,12 +31,13 @@ import zlib
 from pickle import dumps
 from typing import Any
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermsReader
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermsReader
 from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
 from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.system import pack_int, pack_long
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util.numlists import delta_encode
 
 __all__ = [
@@ -257,3 +258,31 @@ def term_keys(leaf: IndexReader, field: str, low: bytes, high: bytes) -> list[by
         found.append(key[skip:])
         pos += head + key_length + value_length
     return found
+
+
+#: ``byte_to_length`` of every length byte (W3 stores a field's length per document in one byte).
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
+def field_lengths(leaf: IndexReader, field: str) -> np.ndarray | None:
+    """The length of ``field`` of every document of one segment (float32), read from its length
+    column in one slice of the file (W3: one byte per document, documents past the column's end and
+    length byte 0 are length 0) instead of a Python call per document; None for other codecs."""
+    perdoc = getattr(leaf, "_perdoc", None)
+    if perdoc is None or not hasattr(perdoc, "_cached_reader"):
+        return None
+    reader = perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)  # whoosh3._lenfield
+    count = leaf.doc_count_all()
+    lengths = np.zeros(count, dtype=np.float32)
+    if reader is None:
+        return lengths
+    stored = getattr(reader, "_count", None)
+    dbfile = getattr(reader, "_dbfile", None)
+    basepos = getattr(reader, "_basepos", None)
+    if stored is None or dbfile is None or basepos is None or getattr(reader, "_fixedlen", 1) != 1:
+        return None  # pragma: no cover - another column layout
+    stored = min(int(stored), count)
+    if stored:
+        raw = np.frombuffer(bytes(dbfile.get(basepos, stored)), dtype=np.uint8)
+        lengths[:stored] = _LENGTH_OF_BYTE[raw]
+    return lengths

@@ -26,7 +26,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader, TermNotFound
 
 from .cache import LRU, DerivedKey, cache_budget, derived_cache, segment_cached
-from .codec import block_table, mapped_postings, read_block, term_keys
+from .codec import block_table, field_lengths, mapped_postings, read_block, term_keys
 from .dedup import DupGroups
 from .normalize import normalize
 from .query import raw_key, title_key_of_normalized
@@ -600,10 +600,13 @@ def _segment_lengths(leaf: Any, field: str) -> np.ndarray:
     """The length of ``field`` of each document of one segment (float32), cached."""
 
     def build() -> np.ndarray:
-        lengths = np.zeros(leaf.doc_count_all(), dtype=np.float32)
-        for docnum in range(lengths.size):
-            lengths[docnum] = leaf.doc_field_length(docnum, field, 0)
-        return lengths
+        fast = field_lengths(leaf, field)
+        if fast is not None:
+            return fast
+        lengths = np.zeros(leaf.doc_count_all(), dtype=np.float32)  # pragma: no cover - other codecs
+        for docnum in range(lengths.size):  # pragma: no cover
+            lengths[docnum] = leaf.doc_field_length(docnum, field, 0) or 0
+        return lengths  # pragma: no cover
 
     result: np.ndarray = segment_cached(leaf, ("lengths", field), build)
     return result
