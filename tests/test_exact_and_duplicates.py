@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import opencc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.searching import Searcher
 
 from indexer.writer import index_paths
@@ -304,3 +306,41 @@ def test_collapse_keeps_the_best_member_then_the_smallest_id_and_members_are_fou
     assert np.flatnonzero(groups.collapse(mask, scores)).tolist() == [1, 4, 5, 6]
     only = np.array([1, 0, 0, 1, 0, 0, 0], dtype=bool)  # one member of each group in the mask
     assert np.flatnonzero(groups.collapse(only, scores)).tolist() == [0, 3]
+
+
+def _collapse_by_sorting(groups, mask: np.ndarray, scores: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """The reference engine's collapse (before issue #15): a sort by group, score, id."""
+    docs = np.flatnonzero(mask & groups.dup)
+    if not docs.size:
+        return mask
+    g = groups.group[docs]
+    ranked = np.lexsort((groups.tiebreak[docs], -scores[docs], g))
+    first = ranked[np.r_[True, g[ranked][1:] != g[ranked][:-1]]]
+    out = mask & ~groups.dup
+    out[docs[first]] = True
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 11), min_size=1, max_size=40),
+    st.data(),
+)
+def test_collapse_and_members_equal_the_reference_engine(roots: list[int], data) -> None:  # type: ignore[no-untyped-def]
+    from search.dedup import DupGroups
+
+    size = len(roots)
+    # group[d] is the smallest docnum of d's group: documents with the same root share a group
+    first: dict[int, int] = {}
+    group = np.array([first.setdefault(r, d) for d, r in enumerate(roots)], dtype=np.int32)
+    live = np.array(data.draw(st.lists(st.booleans(), min_size=size, max_size=size)), dtype=bool)
+    mask = np.array(data.draw(st.lists(st.booleans(), min_size=size, max_size=size)), dtype=bool) & live
+    # few distinct scores: ties are frequent and must fall to the smaller id
+    scores = np.array(data.draw(st.lists(st.sampled_from([0.0, 1.0, 2.5]), min_size=size, max_size=size)))
+    ids = data.draw(st.permutations([f"id{n:03d}" for n in range(size)]))
+    groups = DupGroups.of(group, live, lambda d: ids[d])
+    assert groups.collapse(mask, scores).tolist() == _collapse_by_sorting(groups, mask, scores).tolist()
+    for docnum in range(size):
+        expected = [int(d) for d in np.flatnonzero((groups.group == groups.group[docnum]) & groups.dup)
+                    if d != docnum] if groups.dup[docnum] else []
+        assert groups.members(docnum) == expected
