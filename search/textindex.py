@@ -77,6 +77,8 @@ _ARRAYS = ("keys", "starts", "docs", "offsets")
 _BLOB = "texts.utf8"
 _GROUPS = "groups.npy"
 _DUP_FILES = ("sketch", "keychars", "days")
+#: Documents hashed at a time for :class:`DupInputs` (bounds the 64-bit signatures to 50 MB).
+_DUP_BLOCK = 50_000
 _META = "meta.json"
 
 #: What identifies the docnums of a generation: (segment id, documents, live documents) per segment.
@@ -166,8 +168,19 @@ class DupInputs:
     def of(cls, texts: Sequence[str], days: np.ndarray) -> DupInputs:
         from .dedup import signatures, sketch
 
-        sig, key_chars = signatures(texts)
-        return cls(sketch(sig), key_chars.astype(np.int32), np.asarray(days, dtype=np.int32))
+        # A document's signature depends on its text alone: hashed a block at a time, so the full
+        # 64-bit signatures of a million documents (1 GB) are never in memory at once.
+        sketches, key_chars = [], []
+        for first in range(0, len(texts), _DUP_BLOCK):
+            block = [texts[i] for i in range(first, min(first + _DUP_BLOCK, len(texts)))]
+            sig, chars = signatures(block)
+            sketches.append(sketch(sig))
+            key_chars.append(chars.astype(np.int32))
+        if not sketches:
+            from .dedup import BINS
+
+            return cls(np.zeros((0, BINS), np.uint16), np.zeros(0, np.int32), np.zeros(0, np.int32))
+        return cls(np.concatenate(sketches), np.concatenate(key_chars), np.asarray(days, dtype=np.int32))
 
     def groups(self, texts: Sequence[str]) -> np.ndarray:
         from .dedup import group_signatures
