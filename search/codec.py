@@ -286,3 +286,54 @@ def field_lengths(leaf: IndexReader, field: str) -> np.ndarray | None:
         raw = np.frombuffer(bytes(dbfile.get(basepos, stored)), dtype=np.uint8)
         lengths[:stored] = _LENGTH_OF_BYTE[raw]
     return lengths
+
+
+# -- zero-copy compound files ----------------------------------------------------------------------
+class _ViewReader(io.RawIOBase):
+    """A seekable, read-only file over a memoryview (a slice of a memory-mapped compound file), that
+    copies only what is read."""
+
+    def __init__(self, buf: memoryview):
+        super().__init__()
+        self._buf = buf
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: len(self._buf)}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def read(self, size: int | None = -1) -> bytes:
+        end = len(self._buf) if size is None or size < 0 else min(len(self._buf), self._pos + size)
+        data = bytes(self._buf[self._pos : end]) if end > self._pos else b""
+        self._pos = max(self._pos, end)
+        return data
+
+    def readinto(self, target: Any) -> int:
+        data = self.read(len(target))
+        target[: len(data)] = data
+        return len(data)
+
+
+def _buffer_file_init(self: BufferFile, buf: Any, name: str | None = None, onclose: Any = None) -> None:
+    self._buf = buf
+    self._name = name
+    # Whoosh's BufferFile wraps its buffer in io.BytesIO, which copies a memoryview: every sub-file of
+    # a compound segment a reader opens (the postings, the term index: 2 bytes for every byte of raw
+    # text) was copied into each worker's private memory, although the compound file is mapped.
+    self.file = _ViewReader(buf) if isinstance(buf, memoryview) else io.BytesIO(buf)
+    self.onclose = onclose
+    self.is_real = False
+    self.is_closed = False
+
+
+BufferFile.__init__ = _buffer_file_init  # type: ignore[method-assign]

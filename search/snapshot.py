@@ -213,9 +213,14 @@ class Snapshot:
         self.live = np.ones(self.size, dtype=bool)
         if reader.has_deletions():
             for leaf, offset in reader.leaf_readers():
-                if leaf.has_deletions():
-                    deleted = np.fromiter(leaf.deleted_docs(), dtype=np.int64)
-                    self.live[deleted + offset] = False
+                if not leaf.has_deletions():
+                    continue
+                segment = leaf.segment() if hasattr(leaf, "segment") else None
+                if segment is not None and hasattr(segment, "deleted_docs"):
+                    deleted = np.fromiter(segment.deleted_docs(), dtype=np.int64)
+                else:  # pragma: no cover - other readers
+                    deleted = np.array([d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d)])
+                self.live[deleted.astype(np.int64) + offset] = False
         self.doc_count = int(self.live.sum())
         self.facets: dict[str, FacetColumn] = {}
         for name, field in FACET_FIELDS.items():

@@ -4,6 +4,8 @@ titles' comparable keys, and facet counts over few, many and all documents."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from whoosh.matching.wrappers import FilterMatcher
@@ -144,3 +146,22 @@ def test_whole_generation_results_outlive_many_derived_ones(
         snap.remember(("grams-test", str(n)), np.zeros(1))
     assert snap.derived(("whole-generation-test",)) is not None
     assert len(snap._derived) <= 8
+
+
+def test_compound_segment_files_are_read_in_place_not_copied(demo_index: Path) -> None:
+    # Issue #15: Whoosh wraps each sub-file of a mapped compound segment in io.BytesIO, a private copy
+    # of the postings and the term index in every worker (200 MB per 100,000 documents).
+    from search.codec import _ViewReader
+    from search.store import IndexStore
+
+    with IndexStore(demo_index).open().reader() as reader:
+        leaves = [leaf for leaf, _offset in reader.leaf_readers()]
+        assert leaves
+        for leaf in leaves:
+            postfile = leaf._terms._postfile
+            assert isinstance(postfile._buf, memoryview) and isinstance(postfile.file, _ViewReader)
+        # sequential reads through the file object still see the same bytes as the mapping
+        postfile = leaves[0]._terms._postfile
+        postfile.seek(0)
+        assert postfile.read(64) == bytes(postfile._buf[:64])
+        assert postfile.tell() == 64 and postfile.get(10, 5) == bytes(postfile._buf[10:15])
