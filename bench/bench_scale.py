@@ -520,17 +520,18 @@ def write_markdown(rows: list[dict[str, Any]], path: Path) -> None:
         "",
         "## Serving",
         "",
-        "| documents | first answer s | worker RSS MB | private MB | PSS MB "
-        "| generation served after commit s |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| documents | first answer s | worker RSS MB | heap (anonymous) MB | private incl. mapped MB "
+        "| PSS MB | commit of 200 documents s | generation served after commit s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         s = r["serve"]
         mem = next(iter(s["after_queries"].values()))
-        fresh = s.get("freshness", {}).get("served_after_commit_s")
+        fresh = s.get("freshness", {})
         lines.append(
-            f"| {r['size']:,} | {s['first_answer_s']} | {mem['rss_mb']:,} | {mem['private_mb']:,} | "
-            f"{mem['pss_mb']:,} | {fresh} |"
+            f"| {r['size']:,} | {s['first_answer_s']} | {mem['rss_mb']:,} | {mem['anon_mb']:,} | "
+            f"{mem['private_mb']:,} | {mem['pss_mb']:,} | {fresh.get('index_s')} | "
+            f"{fresh.get('served_after_commit_s')} |"
         )
     lines += [
         "",
@@ -559,6 +560,17 @@ def write_markdown(rows: list[dict[str, Any]], path: Path) -> None:
                 f"| {r['size']:,} | {kind} | {s['selective_totals'][kind]} | {st['p50']} | {st['p99']} "
                 f"| {st['max']} |"
             )
+    lines += ["", "## Same answers as the reference engine", ""]
+    for r in rows:
+        ref = r.get("reference")
+        lines.append(
+            f"- {r['size']:,} documents: "
+            + (f"{ref['identical']} of {ref['queries']} answers identical (total, ids in order, facet counts)"
+               if ref else "no reference run kept (`--save-reference`)")
+        )
+    load = os.getloadavg()
+    shared = f"{load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}"
+    lines += ["", f"Load average when written: {shared} (the machine is shared)."]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
