@@ -36,6 +36,12 @@ _GRAMS: Derived[str, np.ndarray] = Derived("grams")
 _LATIN: Derived[tuple[str, str], tuple[str, ...]] = Derived("latin")
 #: The mask of the documents holding a phrase contiguously, by the phrase.
 _CONTIGUOUS: Derived[str, np.ndarray] = Derived("contiguous")
+#: The documents of a Latin piece (edge, text): the union over its expansions (a number cut at an
+#: edge of the query expands to thousands of vocabulary words: read once, not at every query).
+_LATIN_MASK: Derived[tuple[str, str], np.ndarray] = Derived("latin-mask")
+#: The documents holding a query's exact text (without spaces) among all those having its longest Han
+#: run, by the text: verified once per generation, then intersected with each request's candidates.
+_EXACT: Derived[str, np.ndarray] = Derived("exact")
 
 
 #: A query without a Han run is checked for exactness in at most this many candidates' texts.
@@ -108,9 +114,17 @@ def piece_mask(snap: Snapshot, reader: IndexReader, piece: Piece) -> np.ndarray:
     if piece.kind == "han":
         mask[_grams_ids(snap, reader, piece.text)] = True
     else:
-        for term in _latin_terms(snap, reader, piece):
+        cached = _LATIN_MASK.get(snap.cache, (piece.edge, piece.text))
+        if cached is not None:
+            return cached.copy()
+        terms = _latin_terms(snap, reader, piece)
+        for term in terms:
             for field in ("title", "body"):
-                mask[snap.postings(reader, field, term).ids] = True
+                # An expansion's many postings are read without entering the postings cache (they
+                # would push out every other query's lists); the piece itself is cached as usual.
+                read = snap.postings if term == piece.text else snap.read_uncached
+                mask[read(reader, field, term).ids] = True
+        _LATIN_MASK.put(snap.cache, (piece.edge, piece.text), mask.copy())
     return mask
 
 
@@ -183,9 +197,19 @@ def _exact_docs(snap: Snapshot, reader: IndexReader, text: str, cands: _Candidat
     """The candidates whose normalized text holds ``text`` (:func:`exact_text`; a space there matches
     any whitespace), narrowed first by the bigram index on its longest Han run."""
     runs = HAN_RUN_RE.findall(text)
+    if runs and " " not in text:
+        known = _EXACT.get(snap.cache, text)
+        if known is not None:
+            return known[cands.mask[known]]
     if runs:
         run = max(runs, key=len)
         cached = _GRAMS.get(snap.cache, run)  # (a term's run: its proximity bonus looked it up)
+        if cached is not None and " " not in text and not (len(runs) == 1 and runs[0] == text):
+            # Every document with the run is verified once (not only this request's candidates),
+            # so that the answer serves later requests of the same text with any filters.
+            every = snap.text.texts.containing(cached, text.encode("utf-8"))
+            _EXACT.put(snap.cache, text, every)
+            return every[cands.mask[every]]
         # else only among the candidates, uncached: a run joined across the query's words is new
         ids = cached[cands.mask[cached]] if cached is not None else snap.text.docs_with(run, cands.mask)
         if len(runs) == 1 and runs[0] == text:

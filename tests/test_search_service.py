@@ -186,3 +186,25 @@ def test_results_do_not_depend_on_what_the_postings_cache_holds(searcher: Search
         cached.pop("took_ms")
         assert sparse == cached, q
         assert sparse["total"] > 0, q
+
+
+@pytest.mark.parametrize("q", ["2020", "科协，", "学会、", "中国科协"])
+def test_cached_piece_and_exact_results_give_the_same_answers_with_and_without_filters(
+    searcher: Searcher, q: str
+) -> None:
+    # Issue #15: a Latin piece's expansion mask and a query's exact-text documents are cached per
+    # generation and intersected with each request's candidates: a filtered request after an
+    # unfiltered one (and the same request again) gets what a fresh generation would give.
+    from search.snapshot import snapshot_for
+
+    def answer(snap_cached: bool, filters: dict[str, list[str]]) -> tuple[int, list[str]]:
+        if not snap_cached:
+            snapshot_for(searcher.reader()).cache.clear()
+        r = search(searcher, q, filters=filters, collapse=False, per_page=20)
+        return r.total, [h.id for h in r.hits]
+
+    year = {"year": ["2020"]}
+    fresh_all, fresh_year = answer(False, {}), answer(False, year)
+    answer(False, {})
+    assert answer(True, year) == fresh_year  # filtered after unfiltered, from the caches
+    assert answer(True, {}) == fresh_all
