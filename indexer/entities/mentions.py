@@ -10,7 +10,7 @@ from search.lexicon import Lexicon
 from search.normalize import to_simplified
 
 from .flags import _Index, _lexicon, _tag
-from .orgs import _find_orgs, _quoted_orgs
+from .orgs import _find_orgs, _listed_companies, _quoted_orgs
 from .people import _find_people, _place_led_names
 from .places import _SEAT_TAILS, _ZONE_TAILS, _contained_places, _find_places
 from .tables import _HAN_RUN_RE, KINDS
@@ -140,6 +140,7 @@ def find_mentions(text: str) -> list[Mention]:
     orgs = [(words[i].start, words[i].end) for i in index.orgs]
     orgs += _find_orgs(text, norm, words, index.heads)
     orgs += _quoted_orgs(norm)
+    orgs += _listed_companies(norm, words)
     orgs = _drop_nested(sorted(set(orgs)), orgs)
     # An organization inside the name of a building or site (抗日军政大学纪念馆) is not named (§2).
     orgs = [o for o in orgs if not norm.startswith(_MEMORIAL_WORDS, o[1])]
