@@ -494,3 +494,55 @@ def test_sessions_directions_types_and_numerals() -> None:
     assert [s for k, s in _spans("行政院院会今天通过，中南部各县市") if k == "org"] == ["行政院"]
     assert [s for k, s in _spans("卒业吴凤科技大学资讯工程系") if k == "org"] == ["吴凤科技大学资讯工程系"]
     assert ("org", "二十国集团") in _spans("出席二十国集团领导人峰会")
+
+
+def _orgs(text: str) -> list[str]:
+    return [s for k, s in _spans(text) if k == "org"]
+
+
+def test_known_body_with_a_glued_title() -> None:
+    # jieba writes 外交部长 / 国防部长 as one word: the ministry is named, the title is not part of it.
+    assert "外交部" in _orgs("外交部长王某会见来访的代表团。")
+    assert "国防部" in _orgs("国防部长表示将加强合作。")
+
+
+def test_bureau_of_a_named_place_and_sub_unit_of_a_named_hospital() -> None:
+    # A department type after a full place name is that place's government body (guidelines §4).
+    assert "天津市知识产权局" in _orgs("天津市知识产权局发布年度报告。")
+    # A bare department type is still no name.
+    assert _orgs("知识产权局发布年度报告。") == []
+    # A clinical department right after a named hospital is its sub-unit.
+    assert "协和医院神经内科" in _orgs("协和医院神经内科主任介绍了病例。")
+
+
+def test_state_word_in_front_of_a_known_body() -> None:
+    assert "国家民政部" in _orgs("国家民政部近日印发通知。")
+
+
+def test_suffix_words_of_design_institutes_commands_and_task_forces() -> None:
+    assert "水利部水利水电规划设计院" in _orgs("由水利部水利水电规划设计院编制。")
+    assert "湖南省防汛抗旱指挥部" in _orgs("湖南省防汛抗旱指挥部启动应急响应。")
+    # A profession inside the name of a society's branch.
+    assert "山东省医师协会心血管医师分会" in _orgs("山东省医师协会心血管医师分会年会召开。")
+
+
+def test_companies_named_by_brand_and_trade_word_in_a_list() -> None:
+    text = "华山资本、凯基证券等机构参与投资。"
+    assert {"华山资本", "凯基证券"} <= set(_orgs(text))
+    # Kinds of capital are no companies.
+    assert _orgs("撬动社会资本、金融资本等投入。") == []
+
+
+def test_common_words_ending_in_a_unit_character_are_no_sub_units() -> None:
+    assert _orgs("双方讨论了英国政局与经贸关系。") == []
+    assert _orgs("当地政府积极改善两岸关系。") == []
+
+
+def test_organization_only_inside_the_name_of_a_product_programme_or_building() -> None:
+    # Guidelines §2: a name inside the name of a product, platform, award or building is not recorded.
+    assert "人民日报" not in _orgs("文章在人民日报客户端发布。")
+    assert "教育部" not in _orgs("他曾获教育部学术奖。")
+    assert "清华大学" not in _orgs("地点：清华大学中央主楼二层。")
+    # A verb 计划 after a body is no programme name; a website is named by its owner.
+    assert "交通运输部" in _orgs("交通运输部计划全年新建公路。")
+    assert "俄罗斯国防部" in _orgs("据俄罗斯国防部网站消息。")

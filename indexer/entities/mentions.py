@@ -10,7 +10,7 @@ from search.lexicon import Lexicon
 from search.normalize import to_simplified
 
 from .flags import _Index, _lexicon, _tag
-from .orgs import _find_orgs, _listed_companies, _quoted_orgs
+from .orgs import _find_orgs, _inside_named_thing, _listed_companies, _quoted_orgs
 from .people import _find_people, _place_led_names
 from .places import _SEAT_TAILS, _ZONE_TAILS, _contained_places, _find_places
 from .tables import _HAN_RUN_RE, KINDS
@@ -87,6 +87,12 @@ def _split_countries(norm: str, words: tuple[Word, ...], orgs: list[tuple[int, i
     return out, places
 
 
+def _word_ending(words: tuple[Word, ...], end: int) -> int:
+    """The index of the word of ``words`` (in text order) that ends at ``end``, else -1."""
+    k = bisect.bisect_left(words, end, key=lambda w: w.end)
+    return k if k < len(words) and words[k].end == end else -1
+
+
 def _drop_nested(spans: list[tuple[int, int]], outer: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """``spans`` less those inside another span of ``outer`` (not counting the span itself)."""
     if not spans or not outer:
@@ -144,6 +150,8 @@ def find_mentions(text: str) -> list[Mention]:
     orgs = _drop_nested(sorted(set(orgs)), orgs)
     # An organization inside the name of a building or site (抗日军政大学纪念馆) is not named (§2).
     orgs = [o for o in orgs if not norm.startswith(_MEMORIAL_WORDS, o[1])]
+    # Nor one that begins the name of a product, platform or programme (人民日报客户端, guidelines §2).
+    orgs = [o for o in orgs if not _inside_named_thing(words, _word_ending(words, o[1]))]
     orgs, located = _split_countries(norm, words, orgs)
     people = _find_people(norm, words, lex, {o[1] for o in orgs}, index)
     people = [p for p in people if not any(o[0] <= p[0] and p[1] <= o[1] for o in orgs)]

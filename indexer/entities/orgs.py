@@ -572,7 +572,7 @@ _GENERIC_PREFIXES = {"全国", "地方", "各级", "有关", "相关", "各", "�
 # no common word (社会资本, 产业资本, 长期资本 are kinds of capital).
 _TRADE_WORDS = ("资本", "创投", "传媒", "控股", "证券", "金控")
 _LISTED_COMPANY_RE = re.compile(
-    f"(?<=[、，,:：\\s])({_HAN}{{2}})(?:{'|'.join(_TRADE_WORDS)})(?=[、等和与及])"
+    f"(?:^|(?<=[、，,:：\\s]))({_HAN}{{2}})(?:{'|'.join(_TRADE_WORDS)})(?=[、等和与及])"
     f"|(?<=、)({_HAN}{{2}})(?:{'|'.join(_TRADE_WORDS)})(?=[，,。;；\\s])"
 )
 _BRAND_TAGS = {"nr", "nrt", "nrfg", "nz", "ns", "x", "j", "nt"}
@@ -586,7 +586,8 @@ def _listed_companies(norm: str, words: tuple[Word, ...]) -> list[tuple[int, int
     out = []
     by_start: dict[int, int] | None = None
     for m in _LISTED_COMPANY_RE.finditer(norm):
-        if "、" not in (norm[m.start() - 1], norm[m.end()] if m.end() < len(norm) else ""):
+        before = norm[m.start() - 1] if m.start() else ""
+        if "、" not in (before, norm[m.end()] if m.end() < len(norm) else ""):
             continue  # one side at least is a list comma
         start = m.start()
         if by_start is None:
@@ -607,3 +608,41 @@ def _listed_companies(norm: str, words: tuple[Word, ...]) -> list[tuple[int, int
             continue
         out.append((start, m.end()))
     return out
+
+
+# Heads of the names of things an organization can be part of without being named (guidelines §2):
+# products and platforms (人民日报客户端, …资源共享平台), programmes and events (…创新创业项目云路演,
+# …发展支持计划), columns and buildings (…中央主楼); not a website or an account, which are named by
+# their owner (俄罗斯国防部网站 is the ministry's).
+_CONTAINER_HEADS = ("客户端", "平台", "项目", "计划", "路演", "专栏", "主楼", "大楼", "奖")
+# Heads that are verbs too (交通运输部计划全年…): a container only when no verb phrase follows.
+_VERBAL_HEADS = ("计划",)
+_AFTER_VERB_TAGS = {"v", "d", "p", "t", "m", "ad", "vd", "c", "r", "f"}
+_CONTAINER_PART_TAGS = {"n", "nz", "vn", "j", "l", "b", "ng", "an"}
+# How many words after an organization its container's head may be.
+_CONTAINER_WORDS = 4
+
+
+def _inside_named_thing(words: tuple[Word, ...], k: int) -> bool:
+    """Whether the organization whose last word is ``words[k]`` begins the name of a product, platform,
+    programme or building: nouns follow it without a break up to a head of :data:`_CONTAINER_HEADS`."""
+    if k < 0:
+        return False
+    end = words[k].end
+    for n in range(k + 1, min(len(words), k + 1 + _CONTAINER_WORDS)):
+        word = words[n]
+        if word.start != end or not word.han:
+            return False
+        if word.text.endswith(_CONTAINER_HEADS):
+            nxt = words[n + 1] if n + 1 < len(words) else None
+            if nxt is None or not nxt.han or nxt.start != word.end:
+                return True
+            # 项目官 (a title), 计划将 (a verb): the head is no head there.
+            verbal = word.text.endswith(_VERBAL_HEADS) and _tag(nxt) in _AFTER_VERB_TAGS
+            return len(nxt.text) > 1 and not verbal
+        if word.text in _TITLE_SET or _tag(word) not in _CONTAINER_PART_TAGS:
+            return False
+        if word.text.endswith(_ORG_SUFFIXES):
+            return False
+        end = word.end
+    return False
