@@ -546,3 +546,29 @@ def test_organization_only_inside_the_name_of_a_product_programme_or_building() 
     # A verb 计划 after a body is no programme name; a website is named by its owner.
     assert "交通运输部" in _orgs("交通运输部计划全年新建公路。")
     assert "俄罗斯国防部" in _orgs("据俄罗斯国防部网站消息。")
+
+
+def test_party_caucus_that_jieba_cut_apart() -> None:
+    # jieba cuts 国民党团 as 国民党 + 团: the caucus is the organization (guidelines §4: 党团).
+    assert "民进党团" in _orgs("民进党团今天召开记者会。")
+    assert "国民党" not in _orgs("民进党团与国民党团都表示反对。")
+
+
+def test_common_noun_before_a_latin_brand_company() -> None:
+    text = "现场赠送 100 张光盘 CrossWeaver 公司赞助的礼品"
+    assert "CrossWeaver 公司" in _orgs(text)
+    # A place or an organization before a Latin name is part of it.
+    assert "北京 Linux 用户组" in _orgs("北京 Linux 用户组举办聚会。")
+
+
+def test_judicial_and_military_titles_anchor_names() -> None:
+    people = [s for k, s in _spans("会上，参谋总长黄志强报告了演习情况，王美玲法官也出席。") if k == "person"]
+    assert people == ["黄志强", "王美玲"]
+
+
+def test_name_before_an_organization_that_jieba_glued_to_a_title() -> None:
+    # 国防部长 and 经济部长 are one jieba word each: the names between them are whole, the bodies short.
+    spans = _spans("包括国防部长严德发及经济部长沈荣津等出席。")
+    assert spans == [("org", "国防部"), ("person", "严德发"), ("org", "经济部"), ("person", "沈荣津")]
+    # A name cannot end inside the body's word (法索 + 国防部长).
+    assert _spans("布吉纳法索国防部长表示") == [("org", "国防部")]

@@ -223,6 +223,7 @@ _PREDICATES = {
 
 
 _CONJ = {"与", "和", "及"}
+_COMPANY_HEADS = ("公司", "集团")
 # What may stand in parentheses inside a name: a place (博世汽车部件（苏州）有限公司) or a company form.
 _PAREN_WORDS = {"集团", "股份", "控股", "中国", "筹"}
 
@@ -311,6 +312,9 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...], heads: list[int]) 
                 break
             if prev.end != words[j].start and norm[prev.end] != " ":
                 break  # only a space may separate the words of a name
+            if (prev.end != words[j].start and prev.han and word.text.endswith(_COMPANY_HEADS)
+                    and not (_is_starter(prev) or _is_orgish(prev))):
+                break  # a Latin brand's company (光盘 CrossWeaver 公司): a common noun before it is no part
             if _is_name_part(prev, words[j].start, words[j]):
                 pass
             elif (prev.end == words[j].start and _tag(prev) == "nrt"
