@@ -572,3 +572,15 @@ def test_name_before_an_organization_that_jieba_glued_to_a_title() -> None:
     assert spans == [("org", "国防部"), ("person", "严德发"), ("org", "经济部"), ("person", "沈荣津")]
     # A name cannot end inside the body's word (法索 + 国防部长).
     assert _spans("布吉纳法索国防部长表示") == [("org", "国防部")]
+
+
+def test_official_state_names_jieba_tags_as_places() -> None:
+    assert ("place", "中华民国") in _spans("总统强调要维护中华民国的主权。")
+    # A bare 国 ending is no place (回国, 大国).
+    assert [s for k, s in _spans("他回国后说，大国应承担责任。") if k == "place"] == []
+
+
+def test_country_at_the_head_of_a_building_name_is_no_place() -> None:
+    # Guidelines §2: 中国 inside 中国科技会堂 is not recorded; a city in front of a building is its location.
+    assert [s for k, s in _spans("会议在中国科技会堂召开。") if k == "place"] == []
+    assert ("place", "台北") in _spans("晚会在台北国父纪念馆举行。")
