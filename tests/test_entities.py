@@ -584,3 +584,15 @@ def test_country_at_the_head_of_a_building_name_is_no_place() -> None:
     # Guidelines §2: 中国 inside 中国科技会堂 is not recorded; a city in front of a building is its location.
     assert [s for k, s in _spans("会议在中国科技会堂召开。") if k == "place"] == []
     assert ("place", "台北") in _spans("晚会在台北国父纪念馆举行。")
+
+
+def test_latin_script_names_of_people() -> None:
+    # Guidelines §3: Latin names are kept as written, without a courtesy prefix.
+    people = [s for k, s in _spans("协会执行长Margaret Olsen等亦出席。Hansen博士与Karl B. Weiss博士对谈。")
+              if k == "person"]
+    assert people == ["Margaret Olsen", "Hansen", "Karl B. Weiss"]
+    # A Latin gloss after a name is a form of that person (one canonical name).
+    mentions = [m for m in find_mentions("经济学家罗伯森（Dr. Paul Robertson）博士来台演讲") if m.kind == "person"]
+    assert {(m.surface, m.canonical) for m in mentions} == {("罗伯森", "罗伯森"), ("Paul Robertson", "罗伯森")}
+    # Uncapitalized words and a company before a title are no names.
+    assert [s for k, s in _spans("google工程师表示，Google 工程师也说") if k == "person"] == []

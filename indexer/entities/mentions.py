@@ -11,7 +11,7 @@ from search.normalize import to_simplified
 
 from .flags import _Index, _lexicon, _tag
 from .orgs import _find_orgs, _inside_named_thing, _listed_companies, _quoted_orgs
-from .people import _find_people, _place_led_names
+from .people import _find_people, _latin_people, _place_led_names
 from .places import _SEAT_TAILS, _ZONE_TAILS, _contained_places, _find_places
 from .tables import _HAN_RUN_RE, KINDS
 
@@ -195,6 +195,8 @@ def find_mentions(text: str) -> list[Mention]:
     people = [p for p in people if not any(o[0] <= p[0] and p[1] <= o[1] for o in orgs)]
     people, orgs = _settle_overlaps(norm, words, people, orgs)
     people = _drop_nested(people + _place_led_names(words, index), people)
+    latin = _latin_people(text, norm, people)
+    people = sorted(set(people) | set(latin))
     places = _find_places(words, lex, norm, index.places, index.split) + located
     # A place inside an organization name is not a place of the document (guidelines §2); it is kept
     # as an *implied* place for the facets when the organization is a local government or party
@@ -235,6 +237,9 @@ def find_mentions(text: str) -> list[Mention]:
             if len(surface) < 2:
                 continue
             canon = lex.canonical.get(norm[start:end], surface)
+            glossed = latin.get((start, end)) if kind == "person" else None
+            if glossed is not None and glossed != (start, end):  # the Latin form of the name before it
+                canon = lex.canonical.get(norm[glossed[0] : glossed[1]], norm[glossed[0] : glossed[1]])
             mentions.append(Mention(kind, surface, canon, start, end, implied=is_implied))
     mentions.sort(key=lambda m: m.start)
     return mentions
