@@ -468,10 +468,8 @@ _LATIN_TOKEN = rf"{_LATIN_WORD}\.?"  # a word, an initial or an abbreviation (a.
 _LATIN_NAME = rf"{_LATIN_TOKEN}(?:(?<=\.)[ ]?{_LATIN_TOKEN}|[ ]{_LATIN_TOKEN})*"
 _LATIN_PREFIX_RE = re.compile(r"(?:dr|mr|mrs|ms|prof|sir)\.?\s+")
 _HONORIFICS = ("博士", "教授", "先生", "女士", "院士", "夫人")
-_TITLE_ALT = "|".join(sorted(_TITLES, key=len, reverse=True))
 _GLOSS_RE = re.compile(rf"\(\s*({_LATIN_NAME})\s*\)")
-_BEFORE_TITLE_RE = re.compile(rf"(?<![{_L}.])({_LATIN_NAME})\s?(?=(?:{_TITLE_ALT}))")
-_AFTER_TITLE_RE = re.compile(rf"(?:{_TITLE_ALT})\s?({_LATIN_NAME})(?![{_L}])")
+_LATIN_RUN_RE = re.compile(rf"(?<![{_L}.]){_LATIN_NAME}")
 
 
 def _latin_people(text: str, norm: str,
@@ -485,15 +483,19 @@ def _latin_people(text: str, norm: str,
             span = _latin_name(text, norm, m.start(1), m.end(1), 2)
             if span is not None:
                 out[span] = p
-    if not any("a" <= c <= "z" for c in norm):
-        return out
-    for m in _BEFORE_TITLE_RE.finditer(norm):
-        honorific = norm.startswith(_HONORIFICS, m.end(1) + (norm[m.end(1)] == " "))
-        span = _latin_name(text, norm, m.start(1), m.end(1), 1 if honorific else 2)
-        if span is not None:
-            out.setdefault(span, span)
-    for m in _AFTER_TITLE_RE.finditer(norm):
-        span = _latin_name(text, norm, m.start(1), m.end(1), 2)
+    # One pass over the runs of Latin words; titles are tested at their ends (a regex alternation of
+    # every title at every position costs about a tenth of the extraction).
+    for m in _LATIN_RUN_RE.finditer(norm):
+        start, end = m.span()
+        after = end + (norm.startswith(" ", end))
+        before = start - (start > 0 and norm[start - 1] == " ")
+        if norm.startswith(_TITLES, after):
+            least = 1 if norm.startswith(_HONORIFICS, after) else 2
+        elif norm.endswith(_TITLES, 0, before):
+            least = 2
+        else:
+            continue
+        span = _latin_name(text, norm, start, end, least)
         if span is not None:
             out.setdefault(span, span)
     return out
