@@ -592,7 +592,8 @@ def test_latin_script_names_of_people() -> None:
               if k == "person"]
     assert people == ["Margaret Olsen", "Hansen", "Karl B. Weiss"]
     # A Latin gloss after a name is a form of that person (one canonical name).
-    mentions = [m for m in find_mentions("经济学家罗伯森（Dr. Paul Robertson）博士来台演讲") if m.kind == "person"]
-    assert {(m.surface, m.canonical) for m in mentions} == {("罗伯森", "罗伯森"), ("Paul Robertson", "罗伯森")}
+    text = "经济学家罗伯森（Dr. Paul Robertson）博士来台演讲"
+    forms = {(m.surface, m.canonical) for m in find_mentions(text) if m.kind == "person"}
+    assert forms == {("罗伯森", "罗伯森"), ("Paul Robertson", "罗伯森")}
     # Uncapitalized words and a company before a title are no names.
     assert [s for k, s in _spans("google工程师表示，Google 工程师也说") if k == "person"] == []
