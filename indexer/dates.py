@@ -17,7 +17,12 @@ or month in the text and no ``reference_date``) is dropped.
 
 The primary ``date`` (gold guidelines §6) is the first date of the document's opening (title and the
 first :data:`OPENING_CHARS` characters) or of a ``时间：``/``日期：`` field, skipping deadlines
-(``截止``, ``前报名`` …); ``None`` when the opening states no date (only ``近日``/``日前``).
+(``截止``, ``前报名`` …); ``None`` when the opening states no date (only ``近日``/``日前``). Two kinds of
+opening change which date that is: one that says the event was ``今天``/``昨日`` before any date makes
+a written date the primary date only when it is that day (``今(1)日``), others are background
+(``于九日去世``); one that opens a report over a period (``近日，``, ``疫情发生以来，``) and lists dated
+activities takes the earliest of them (up to a month before the first), unless the first is the day of
+publication.
 
 The reference date (:func:`reference_date`) is the metadata date, else the date a url or file name
 carries (``/art/2020/3/20/``, ``/2024/08/15/``, ``20260616``); without either, the first full date of the
@@ -338,14 +343,51 @@ def extract_dates(text: str, reference_date: str | None = None, *, normalized: s
 
     found.sort(key=lambda f: f.start)
     dates = sorted({f.day.isoformat() for f in found})
-    return DateInfo(date=_primary(masked, [f for f in found if f.start not in background]), dates=dates)
+    return DateInfo(date=_primary(masked, [f for f in found if f.start not in background], ref), dates=dates)
 
 
-def _primary(masked: str, found: list[_Found]) -> str | None:
+# Relative days that state the main event's day without writing it (今天返台, 昨日举行); one followed by
+# the date in parentheses (今天(4月24日)) writes it.
+_RELATIVE_DAY_RE = re.compile(r"(今天|今日|今晨|今早|今晚|昨天|昨日|昨晚)(?![ \t]*\()")
+_RELATIVE_DAYS = {"今天": 0, "今日": 0, "今晨": 0, "今早": 0, "今晚": 0, "昨天": -1, "昨日": -1, "昨晚": -1}
+# A clause that opens a report over a period (近日，…, 疫情发生以来，…): its dated activities follow,
+# and the report's date is the first of them.
+_PERIOD_RE = re.compile(r"(?:近日|日前|近期|近来|以来|连日来)[,，]")
+# How far before the first dated activity of a period report an earlier one may be (older dates are
+# background: 2003年非典以来).
+_PERIOD_DAYS = 31
+
+
+def _quoted(text: str, pos: int) -> bool:
+    """Whether ``pos`` is inside “…” (a name or a slogan: “今日俄罗斯”电视台, “昨日奇思妙想”)."""
+    return text.count("“", 0, pos) > text.count("”", 0, pos)
+
+
+def _primary(masked: str, found: list[_Found], ref: dt.date | None = None) -> str | None:
+    """The primary date (guidelines §6) among ``found`` (in text order), see the module docstring."""
     candidates = [f for f in found if not f.deadline and not f.report] or [f for f in found if not f.deadline]
-    for f in candidates:
-        if f.start < OPENING_CHARS:
-            return f.day.isoformat()
+    opening = [f for f in candidates if f.start < OPENING_CHARS]
+    if opening:
+        first = opening[0]
+        relative = next((m for m in _RELATIVE_DAY_RE.finditer(masked, 0, first.start)
+                         if not _quoted(masked, m.start())), None)
+        if relative is not None and ref is not None:
+            # The opening says the event was "today": a written date is its date only if it is that day
+            # (今(1)日); another one is background (于九日去世).
+            day = ref + dt.timedelta(days=_RELATIVE_DAYS[relative.group(1)])
+            same = [f for f in opening if f.day == day]
+            if same:
+                return same[0].day.isoformat()
+            candidates = [f for f in candidates if f.start >= OPENING_CHARS]
+        elif _PERIOD_RE.search(masked, 0, first.start) and (ref is None or first.day < ref):
+            # A report over a period (近日…, 疫情发生以来…) lists dated activities: the first one's day
+            # (one whose first date is the day of publication reports that day's news).
+            earliest = min(
+                (f for f in candidates if 0 <= (first.day - f.day).days <= _PERIOD_DAYS), key=lambda f: f.day
+            )
+            return earliest.day.isoformat()
+        else:
+            return first.day.isoformat()
     for f in candidates:
         # A 时间：/日期： field right before the date, or before a few words (时间：校历第三周周六（9/28）).
         if _FIELD_RE.search(masked[max(0, f.start - _FIELD_REACH) : f.start]):

@@ -173,3 +173,28 @@ def test_relative_past_year_is_background_not_the_primary_date() -> None:
 def test_time_field_a_few_words_before_the_date() -> None:
     text = "一" * 300 + "\n时间：校历第三周周六（9/28） 19:00"
     assert extract_dates(text, "2019-09-28").date == "2019-09-28"
+
+
+def test_today_opening_makes_an_earlier_written_day_background() -> None:
+    # The event is "today" (the reference date); 五日 is when something else happened.
+    text = "院长今天上午出席校庆活动并致词。他回顾说，学校图书馆已于五日完成改建。"
+    assert extract_dates(text, "2019-05-08") == DateInfo(None, ["2019-05-05"])
+    # Today's day written too (今(8)日): that is the primary date.
+    text = "院长今天出席校庆。他表示，今（8）日也是学校建校七十周年。图书馆已于五日完成改建。"
+    assert extract_dates(text, "2019-05-08").date == "2019-05-08"
+    # A relative day inside quotes is a name or a slogan, not the event's day.
+    text = "“今日科学”频道3日播出了对该院士的专访。"
+    assert extract_dates(text, "2019-05-08").date == "2019-05-03"
+
+
+def test_period_report_takes_its_first_dated_activity() -> None:
+    # A report over a period lists activities; its date is the earliest of them (the first day).
+    text = ("近日，省医学会组织专家深入基层开展义诊。3月12日、13日，专家组先后到两个县调研。"
+            "3月9日，学会秘书处召开动员会。")
+    assert extract_dates(text, "2021-03-20").date == "2021-03-09"
+    # Not when the first date is the day of publication (a news item of that day).
+    text = "近日，多地开展植树活动。今天(3月12日)，省林业局发布数据。10日，某市启动造林计划。"
+    assert extract_dates(text, "2021-03-12").date == "2021-03-12"
+    # Not without the opening period clause.
+    text = "3月12日、13日，专家组先后到两个县调研。3月9日，学会秘书处召开动员会。"
+    assert extract_dates(text, "2021-03-20").date == "2021-03-12"

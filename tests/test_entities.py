@@ -494,3 +494,106 @@ def test_sessions_directions_types_and_numerals() -> None:
     assert [s for k, s in _spans("行政院院会今天通过，中南部各县市") if k == "org"] == ["行政院"]
     assert [s for k, s in _spans("卒业吴凤科技大学资讯工程系") if k == "org"] == ["吴凤科技大学资讯工程系"]
     assert ("org", "二十国集团") in _spans("出席二十国集团领导人峰会")
+
+
+def _orgs(text: str) -> list[str]:
+    return [s for k, s in _spans(text) if k == "org"]
+
+
+def test_known_body_with_a_glued_title() -> None:
+    # jieba writes 外交部长 / 国防部长 as one word: the ministry is named, the title is not part of it.
+    assert "外交部" in _orgs("外交部长王某会见来访的代表团。")
+    assert "国防部" in _orgs("国防部长表示将加强合作。")
+
+
+def test_bureau_of_a_named_place_and_sub_unit_of_a_named_hospital() -> None:
+    # A department type after a full place name is that place's government body (guidelines §4).
+    assert "天津市知识产权局" in _orgs("天津市知识产权局发布年度报告。")
+    # A bare department type is still no name.
+    assert _orgs("知识产权局发布年度报告。") == []
+    # A clinical department right after a named hospital is its sub-unit.
+    assert "协和医院神经内科" in _orgs("协和医院神经内科主任介绍了病例。")
+
+
+def test_state_word_in_front_of_a_known_body() -> None:
+    assert "国家民政部" in _orgs("国家民政部近日印发通知。")
+
+
+def test_suffix_words_of_design_institutes_commands_and_task_forces() -> None:
+    assert "水利部水利水电规划设计院" in _orgs("由水利部水利水电规划设计院编制。")
+    assert "湖南省防汛抗旱指挥部" in _orgs("湖南省防汛抗旱指挥部启动应急响应。")
+    # A profession inside the name of a society's branch.
+    assert "山东省医师协会心血管医师分会" in _orgs("山东省医师协会心血管医师分会年会召开。")
+
+
+def test_companies_named_by_brand_and_trade_word_in_a_list() -> None:
+    text = "华山资本、凯基证券等机构参与投资。"
+    assert {"华山资本", "凯基证券"} <= set(_orgs(text))
+    # Kinds of capital are no companies.
+    assert _orgs("撬动社会资本、金融资本等投入。") == []
+
+
+def test_common_words_ending_in_a_unit_character_are_no_sub_units() -> None:
+    assert _orgs("双方讨论了英国政局与经贸关系。") == []
+    assert _orgs("当地政府积极改善两岸关系。") == []
+
+
+def test_organization_only_inside_the_name_of_a_product_programme_or_building() -> None:
+    # Guidelines §2: a name inside the name of a product, platform, award or building is not recorded.
+    assert "人民日报" not in _orgs("文章在人民日报客户端发布。")
+    assert "教育部" not in _orgs("他曾获教育部学术奖。")
+    assert "清华大学" not in _orgs("地点：清华大学中央主楼二层。")
+    # A verb 计划 after a body is no programme name; a website is named by its owner.
+    assert "交通运输部" in _orgs("交通运输部计划全年新建公路。")
+    assert "俄罗斯国防部" in _orgs("据俄罗斯国防部网站消息。")
+
+
+def test_party_caucus_that_jieba_cut_apart() -> None:
+    # jieba cuts 国民党团 as 国民党 + 团: the caucus is the organization (guidelines §4: 党团).
+    assert "民进党团" in _orgs("民进党团今天召开记者会。")
+    assert "国民党" not in _orgs("民进党团与国民党团都表示反对。")
+
+
+def test_common_noun_before_a_latin_brand_company() -> None:
+    text = "现场赠送 100 张光盘 CrossWeaver 公司赞助的礼品"
+    assert "CrossWeaver 公司" in _orgs(text)
+    # A place or an organization before a Latin name is part of it.
+    assert "北京 Linux 用户组" in _orgs("北京 Linux 用户组举办聚会。")
+
+
+def test_judicial_and_military_titles_anchor_names() -> None:
+    people = [s for k, s in _spans("会上，参谋总长黄志强报告了演习情况，王美玲法官也出席。") if k == "person"]
+    assert people == ["黄志强", "王美玲"]
+
+
+def test_name_before_an_organization_that_jieba_glued_to_a_title() -> None:
+    # 国防部长 and 经济部长 are one jieba word each: the names between them are whole, the bodies short.
+    spans = _spans("包括国防部长严德发及经济部长沈荣津等出席。")
+    assert spans == [("org", "国防部"), ("person", "严德发"), ("org", "经济部"), ("person", "沈荣津")]
+    # A name cannot end inside the body's word (法索 + 国防部长).
+    assert _spans("布吉纳法索国防部长表示") == [("org", "国防部")]
+
+
+def test_official_state_names_jieba_tags_as_places() -> None:
+    assert ("place", "中华民国") in _spans("总统强调要维护中华民国的主权。")
+    # A bare 国 ending is no place (回国, 大国).
+    assert [s for k, s in _spans("他回国后说，大国应承担责任。") if k == "place"] == []
+
+
+def test_country_at_the_head_of_a_building_name_is_no_place() -> None:
+    # Guidelines §2: 中国 inside 中国科技会堂 is not recorded; a city in front of a building is its location.
+    assert [s for k, s in _spans("会议在中国科技会堂召开。") if k == "place"] == []
+    assert ("place", "台北") in _spans("晚会在台北国父纪念馆举行。")
+
+
+def test_latin_script_names_of_people() -> None:
+    # Guidelines §3: Latin names are kept as written, without a courtesy prefix.
+    people = [s for k, s in _spans("协会执行长Margaret Olsen等亦出席。Hansen博士与Karl B. Weiss博士对谈。")
+              if k == "person"]
+    assert people == ["Margaret Olsen", "Hansen", "Karl B. Weiss"]
+    # A Latin gloss after a name is a form of that person (one canonical name).
+    text = "经济学家罗伯森（Dr. Paul Robertson）博士来台演讲"
+    forms = {(m.surface, m.canonical) for m in find_mentions(text) if m.kind == "person"}
+    assert forms == {("罗伯森", "罗伯森"), ("Paul Robertson", "罗伯森")}
+    # Uncapitalized words and a company before a title are no names.
+    assert [s for k, s in _spans("google工程师表示，Google 工程师也说") if k == "person"] == []

@@ -67,6 +67,14 @@ def _gazetteer() -> tuple[dict[str, str], dict[str, str]]:
 
 
 @functools.cache
+def _countries() -> frozenset[str]:
+    """The gazetteer's country names, full and short (中国, 中华人民共和国, 意大利)."""
+    with open(GAZETTEER_PATH, encoding="utf-8") as fh:
+        rows = [line.rstrip("\n").split("\t") for line in fh if not line.startswith("#")]
+    return frozenset(normalize(row[0]) for row in rows if len(row) == 3 and row[2] == "country")
+
+
+@functools.cache
 def _lexicon() -> Lexicon:
     """The shared lexicon, plus the trusted gazetteer places it does not list (for extraction only:
     jieba's user words, and so the search index, come from the lexicon alone)."""
@@ -203,6 +211,7 @@ def _clear_caches() -> None:
     _aliases.cache_clear()
     _place_starts.cache_clear()
     _place_first_chars.cache_clear()
+    _countries.cache_clear()
     _gazetteer.cache_clear()  # its trust depends on jieba's dictionary, which the lexicon feeds
     _TAGS.clear()
     _FLAGS.clear()

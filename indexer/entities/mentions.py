@@ -10,8 +10,8 @@ from search.lexicon import Lexicon
 from search.normalize import to_simplified
 
 from .flags import _Index, _lexicon, _tag
-from .orgs import _find_orgs, _quoted_orgs
-from .people import _find_people, _place_led_names
+from .orgs import _find_orgs, _inside_named_thing, _listed_companies, _quoted_orgs
+from .people import _find_people, _latin_people, _place_led_names
 from .places import _SEAT_TAILS, _ZONE_TAILS, _contained_places, _find_places
 from .tables import _HAN_RUN_RE, KINDS
 
@@ -87,6 +87,49 @@ def _split_countries(norm: str, words: tuple[Word, ...], orgs: list[tuple[int, i
     return out, places
 
 
+def _settle_overlaps(norm: str, words: tuple[Word, ...], people: list[tuple[int, int]],
+                     orgs: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """A name that runs into the beginning of an organization's: a name ending inside a jieba word is a
+    piece of that word and goes (法索 + 国防部长: no 索国防); else the organization begins after the name
+    and a conjunction (严德发 + 及经济部长: 经济部, not 德发及经济部), or goes when too little is left."""
+    if not people or not orgs:
+        return people, orgs
+    kept_people = []
+    for p in people:
+        hit = [o for o in orgs if p[0] < o[0] < p[1] < o[1]]
+        if not hit:
+            kept_people.append(p)
+            continue
+        if _word_ending(words, p[1]) < 0:
+            continue
+        kept_people.append(p)
+        for o in hit:
+            orgs.remove(o)
+            start = p[1]
+            while start < o[1] and norm[start] in "及和与、":
+                start += 1
+            if o[1] - start >= 3 and _word_ending(words, start) >= 0:
+                orgs.append((start, o[1]))
+    return kept_people, sorted(orgs)
+
+
+def _caucus(norm: str, words: tuple[Word, ...], span: tuple[int, int]) -> tuple[int, int]:
+    """A party's name that jieba cut from the 团 of its caucus (国民党 + 团 → 国民党团) takes it back."""
+    start, end = span
+    if norm[end - 1] != "党" or not norm.startswith("团", end):
+        return span
+    k = _word_ending(words, end)
+    if 0 <= k < len(words) - 1 and words[k + 1].text == "团":
+        return start, end + 1
+    return span
+
+
+def _word_ending(words: tuple[Word, ...], end: int) -> int:
+    """The index of the word of ``words`` (in text order) that ends at ``end``, else -1."""
+    k = bisect.bisect_left(words, end, key=lambda w: w.end)
+    return k if k < len(words) and words[k].end == end else -1
+
+
 def _drop_nested(spans: list[tuple[int, int]], outer: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """``spans`` less those inside another span of ``outer`` (not counting the span itself)."""
     if not spans or not outer:
@@ -140,13 +183,20 @@ def find_mentions(text: str) -> list[Mention]:
     orgs = [(words[i].start, words[i].end) for i in index.orgs]
     orgs += _find_orgs(text, norm, words, index.heads)
     orgs += _quoted_orgs(norm)
+    orgs += _listed_companies(norm, words)
     orgs = _drop_nested(sorted(set(orgs)), orgs)
     # An organization inside the name of a building or site (抗日军政大学纪念馆) is not named (§2).
     orgs = [o for o in orgs if not norm.startswith(_MEMORIAL_WORDS, o[1])]
+    # Nor one that begins the name of a product, platform or programme (人民日报客户端, guidelines §2).
+    orgs = [o for o in orgs if not _inside_named_thing(words, _word_ending(words, o[1]))]
+    orgs = [_caucus(norm, words, o) for o in orgs]
     orgs, located = _split_countries(norm, words, orgs)
     people = _find_people(norm, words, lex, {o[1] for o in orgs}, index)
     people = [p for p in people if not any(o[0] <= p[0] and p[1] <= o[1] for o in orgs)]
+    people, orgs = _settle_overlaps(norm, words, people, orgs)
     people = _drop_nested(people + _place_led_names(words, index), people)
+    latin = _latin_people(text, norm, people)
+    people = sorted(set(people) | set(latin))
     places = _find_places(words, lex, norm, index.places, index.split) + located
     # A place inside an organization name is not a place of the document (guidelines §2); it is kept
     # as an *implied* place for the facets when the organization is a local government or party
@@ -187,6 +237,9 @@ def find_mentions(text: str) -> list[Mention]:
             if len(surface) < 2:
                 continue
             canon = lex.canonical.get(norm[start:end], surface)
+            glossed = latin.get((start, end)) if kind == "person" else None
+            if glossed is not None and glossed != (start, end):  # the Latin form of the name before it
+                canon = lex.canonical.get(norm[glossed[0] : glossed[1]], norm[glossed[0] : glossed[1]])
             mentions.append(Mention(kind, surface, canon, start, end, implied=is_implied))
     mentions.sort(key=lambda m: m.start)
     return mentions

@@ -94,7 +94,7 @@ def _org_head(words: tuple[Word, ...], i: int, norm: str) -> int:
             return 0  # 院/会: the head begins or completes a meeting word (行政院院会)
         return 0 if _function_head(words, i) else 1
     if (text[-1] in _SUBUNIT_CHARS or text.endswith(_SUBUNIT_SUFFIXES)) and text not in _NOT_SUBUNIT and (
-            not text.endswith("干部")):
+            not text.endswith(_COMMON_UNIT_ENDINGS)):
         return 2 if _tag(word) in ("n", "nz", "nt", "j", "l") else 0
     return 0
 
@@ -113,6 +113,9 @@ _MODAL_HEADS = set("会所系处")
 _VERB_TAGS = {"v", "vd", "d", "ad"}
 # Common words that end in a head character (关系, 格局, 场所 …), never an organization on their own.
 _COMMON_HEAD_WORDS = ("关系", "格局", "场所", "音乐厅", "大厅", "报告厅", "会议厅", "新局")
+# Common words that end in a sub-unit character (经贸关系, 英国政局, 大山深处, 不足之处).
+_COMMON_UNIT_ENDINGS = ("干部", "关系", "体系", "联系", "格局", "布局", "政局", "时局", "战局", "大局",
+                        "当局", "深处", "之处", "好处", "难处", "用处", "出处", "到处", "派系")
 
 
 def _function_head(words: tuple[Word, ...], i: int) -> bool:
@@ -137,7 +140,7 @@ def _function_head(words: tuple[Word, ...], i: int) -> bool:
 
 
 # Heads after which a profession is part of the name (记者编辑协会); not 办公室 (局长办公室).
-_PROFESSION_HEADS = ("协会", "学会", "联合会", "研究会", "工会", "联盟")
+_PROFESSION_HEADS = ("协会", "学会", "联合会", "研究会", "工会", "联盟", "分会")
 _SUO_VERBS = tuple("能以有需做在属谓得用获说提作要")
 
 
@@ -220,6 +223,7 @@ _PREDICATES = {
 
 
 _CONJ = {"与", "和", "及"}
+_COMPANY_HEADS = ("公司", "集团")
 # What may stand in parentheses inside a name: a place (博世汽车部件（苏州）有限公司) or a company form.
 _PAREN_WORDS = {"集团", "股份", "控股", "中国", "筹"}
 
@@ -248,6 +252,17 @@ def _is_starter(word: Word) -> bool:
     if word.text in _NOT_STARTERS:
         return False  # 城市 (ns) in 国家发展改革委城市和小城镇发展研究中心
     return kind in ("org", "place") or word.text in _STARTER_WORDS or _tag(word) in ("ns", "nt")
+
+
+def _is_seat(word: Word) -> bool:
+    """Whether ``word`` is a place whose government a bureau written right after it belongs to: an
+    administrative unit with its suffix (北京市 + 知识产权局, 彰化县 + 环保局), or a country."""
+    if not word.han or _lexicon().types.get(word.text) != "place":
+        return False
+    return word.text.endswith(_SEAT_SUFFIXES) or word.text.endswith("国") and len(word.text) >= 2
+
+
+_SEAT_SUFFIXES = ("省", "市", "县", "区", "州")
 
 
 def _is_orgish(word: Word) -> bool:
@@ -297,6 +312,9 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...], heads: list[int]) 
                 break
             if prev.end != words[j].start and norm[prev.end] != " ":
                 break  # only a space may separate the words of a name
+            if (prev.end != words[j].start and prev.han and word.text.endswith(_COMPANY_HEADS)
+                    and not (_is_starter(prev) or _is_orgish(prev))):
+                break  # a Latin brand's company (光盘 CrossWeaver 公司): a common noun before it is no part
             if _is_name_part(prev, words[j].start, words[j]):
                 pass
             elif (prev.end == words[j].start and _tag(prev) == "nrt"
@@ -331,8 +349,11 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...], heads: list[int]) 
         if starter is None:
             if words[j].text in _DEICTIC:
                 continue  # "this city's" (市工程师协会)
-            if i - j < 2 and not _named_institution(words, j, i):
-                continue  # too short to be a descriptive name
+            if _titled_org(word.text):
+                j = i  # a known organization with a title glued on (外交部长 → 外交部)
+            elif i - j < 2 and not _named_institution(words, j, i) and not (
+                    mode == 2 and j < i and _institution_word(words[j].text)):
+                continue  # too short to be a descriptive name (宣武医院 + 神经内科 is a sub-unit)
             if i - j >= 2 and not _descriptive_words(words, j, i):
                 continue
         elif words[starter].han or starter == j:
@@ -342,8 +363,9 @@ def _find_orgs(text: str, norm: str, words: tuple[Word, ...], heads: list[int]) 
             # (校学生 Linux 用户协会 → 学生 Linux 用户协会).
             while j < starter and words[j].text in _DEICTIC:
                 j += 1
-        if mode == 2 and not any(_is_orgish(words[k]) for k in range(j, i)):
-            continue
+        if mode == 2 and not any(_is_orgish(words[k]) for k in range(j, i)) and not (
+                i - j == 1 and _is_seat(words[j])):
+            continue  # a department type, unless a named organization or a place's government owns it
         company = "公司" in norm[words[j].start : word.end] or "集团" in norm[words[j].start : word.end]
         if starter is None and j > 0 and company and _is_brand(words, j, norm):
             j -= 1  # a company's brand name, which jieba takes for a person's (博世汽车部件（苏州）有限公司)
@@ -424,6 +446,13 @@ def _descriptive_words(words: tuple[Word, ...], j: int, i: int) -> bool:
     if tag in ("r", "p", "c", "u", "uj", "ul", "d", "q", "f", "vd", "ad"):
         return False
     return not (tag == "v" and j > 0 and words[j - 1].end == first.start and _tag(words[j - 1]) == "v")
+
+
+def _titled_org(text: str) -> bool:
+    """Whether one jieba word is a lexicon organization with a title glued to its end (外交部长,
+    国防部长: jieba's dictionary has the titled word, not the body's name alone)."""
+    cut = _title_cut(text) if text[-1] in _TITLE_LAST_CHARS else 0
+    return bool(cut) and _lexicon().types.get(text[:-cut]) == "org"
 
 
 def _institution_word(text: str) -> bool:
@@ -508,9 +537,12 @@ def _acceptable_org(name: str, head: str) -> bool:
     # 市科协科普部, 省委宣传部: "this city's" association, not a name.
     if name[0] in _DEICTIC and name[1:].startswith(("科协", "委", "政府", "人大", "政协", "工商联", "团委")):
         return False
+    if prefix in _STATE_PREFIXES and len(head) >= 3 and _lexicon().types.get(head) == "org":
+        return True  # a known body with its state written in front (国家民政部, 中央统战部)
     return prefix not in _GENERIC_PREFIXES
 
 
+_STATE_PREFIXES = {"国家", "中央"}
 _RANK_RE = re.compile("(?:省|市|县|区|国家|部|校|院)级|一流|世界级")
 _PLACE_ENDS = ("省", "市", "县", "区", "州", "镇", "乡", "村", "国")
 
@@ -537,3 +569,84 @@ _BARE_UNIT_CHARS = set("局处厅署科所办室")
 _GENERIC_PREFIXES = {"全国", "地方", "各级", "有关", "相关", "各", "各区", "政府相关", "全体", "各省", "本",
                      "该", "我",
                      "校", "市", "省", "区", "县", "国家", "中国", "中央"}
+
+
+# Company names made of a brand and a trade word (旷视科技, 华山资本, 东软创投): without a suffix word
+# they are recognised only in a list (A、B、C等), where the items are names, and only when the brand is
+# no common word (社会资本, 产业资本, 长期资本 are kinds of capital).
+_TRADE_WORDS = ("资本", "创投", "传媒", "控股", "证券", "金控")
+_LISTED_COMPANY_RE = re.compile(
+    f"(?:^|(?<=[、，,:：\\s]))({_HAN}{{2}})(?:{'|'.join(_TRADE_WORDS)})(?=[、等和与及])"
+    f"|(?<=、)({_HAN}{{2}})(?:{'|'.join(_TRADE_WORDS)})(?=[，,。;；\\s])"
+)
+_BRAND_TAGS = {"nr", "nrt", "nrfg", "nz", "ns", "x", "j", "nt"}
+_NOT_BRAND_TAGS = {"p", "c", "u", "uj", "ul", "d", "r", "m", "q", "f", "t", "vd", "ad"}
+
+
+def _listed_companies(norm: str, words: tuple[Word, ...]) -> list[tuple[int, int]]:
+    """Companies named by a brand + trade word as items of a list (…、任君资本、科发资本等)."""
+    if "、" not in norm:
+        return []
+    out = []
+    by_start: dict[int, int] | None = None
+    for m in _LISTED_COMPANY_RE.finditer(norm):
+        before = norm[m.start() - 1] if m.start() else ""
+        if "、" not in (before, norm[m.end()] if m.end() < len(norm) else ""):
+            continue  # one side at least is a list comma
+        start = m.start()
+        if by_start is None:
+            by_start = {w.start: k for k, w in enumerate(words)}
+        k = by_start.get(start)
+        if k is None:
+            continue
+        first = words[k]
+        if first.end == start + 2:
+            # The brand is one word: a name jieba knows (华山), not a common word (社会, 长期).
+            if _tag(first) not in _BRAND_TAGS or _lexicon().types.get(first.text) == "place":
+                continue
+        elif first.end == start + 1 and k + 1 < len(words) and words[k + 1].end == start + 2:
+            # Two characters jieba does not know as a word (旷/视, 任/君): an unknown brand.
+            if any(w.text in _BREAK_CHARS or _tag(w) in _NOT_BRAND_TAGS for w in (first, words[k + 1])):
+                continue
+        else:
+            continue
+        out.append((start, m.end()))
+    return out
+
+
+# Heads of the names of things an organization can be part of without being named (guidelines §2):
+# products and platforms (人民日报客户端, …资源共享平台), programmes and events (…创新创业项目云路演,
+# …发展支持计划), columns and buildings (…中央主楼); not a website or an account, which are named by
+# their owner (俄罗斯国防部网站 is the ministry's).
+_CONTAINER_HEADS = ("客户端", "平台", "项目", "计划", "路演", "专栏", "主楼", "大楼", "奖")
+# Heads that are verbs too (交通运输部计划全年…): a container only when no verb phrase follows.
+_VERBAL_HEADS = ("计划",)
+_AFTER_VERB_TAGS = {"v", "d", "p", "t", "m", "ad", "vd", "c", "r", "f"}
+_CONTAINER_PART_TAGS = {"n", "nz", "vn", "j", "l", "b", "ng", "an"}
+# How many words after an organization its container's head may be.
+_CONTAINER_WORDS = 4
+
+
+def _inside_named_thing(words: tuple[Word, ...], k: int) -> bool:
+    """Whether the organization whose last word is ``words[k]`` begins the name of a product, platform,
+    programme or building: nouns follow it without a break up to a head of :data:`_CONTAINER_HEADS`."""
+    if k < 0:
+        return False
+    end = words[k].end
+    for n in range(k + 1, min(len(words), k + 1 + _CONTAINER_WORDS)):
+        word = words[n]
+        if word.start != end or not word.han:
+            return False
+        if word.text.endswith(_CONTAINER_HEADS):
+            nxt = words[n + 1] if n + 1 < len(words) else None
+            if nxt is None or not nxt.han or nxt.start != word.end:
+                return True
+            # 项目官 (a title), 计划将 (a verb): the head is no head there.
+            verbal = word.text.endswith(_VERBAL_HEADS) and _tag(nxt) in _AFTER_VERB_TAGS
+            return len(nxt.text) > 1 and not verbal
+        if word.text in _TITLE_SET or _tag(word) not in _CONTAINER_PART_TAGS:
+            return False
+        if word.text.endswith(_ORG_SUFFIXES):
+            return False
+        end = word.end
+    return False

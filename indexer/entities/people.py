@@ -455,3 +455,62 @@ def _place_led_names(words: tuple[Word, ...], index: _Index) -> list[tuple[int, 
         if k + 1 in index.given and words[k + 1].start == words[k].end:
             out.append((words[k].start, words[k + 1].end))
     return out
+
+
+# Latin-script personal names (guidelines §3: kept as written): a Latin gloss in parentheses after a
+# name found (纪博伟（Benoît Guidée）), two or more capitalized words right after or before a title
+# (执行长 Simon Spanswick, Christopher A. Pissarides 博士), one capitalized word before an honorific
+# (Mortensen 博士). An academic or courtesy prefix is no part of the name (Dr. Dale T. Mortensen).
+_L = "a-zà-öø-ÿāăąćčďđēėęěğīįıķĺľłńňōőœŕřśšşťūůűųźżž"  # Latin letters (the text is lowercased)
+_LATIN_WORD = rf"[{_L}]+(?:['’-][{_L}]+)*"
+_LATIN_TOKEN = rf"{_LATIN_WORD}\.?"  # a word, an initial or an abbreviation (a., dr., jr.)
+# Words separated by one space (an initial's period may stand for it: a.diamond); never two ways to cut.
+_LATIN_NAME = rf"{_LATIN_TOKEN}(?:(?<=\.)[ ]?{_LATIN_TOKEN}|[ ]{_LATIN_TOKEN})*"
+_LATIN_PREFIX_RE = re.compile(r"(?:dr|mr|mrs|ms|prof|sir)\.?\s+")
+_HONORIFICS = ("博士", "教授", "先生", "女士", "院士", "夫人")
+_GLOSS_RE = re.compile(rf"\(\s*({_LATIN_NAME})\s*\)")
+_LATIN_RUN_RE = re.compile(rf"(?<![{_L}.]){_LATIN_NAME}")
+
+
+def _latin_people(text: str, norm: str,
+                  people: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, int]]:
+    """Latin-script names of people in ``text`` (see above): span → the span of the Han name it glosses,
+    or the span itself."""
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    for p in people:
+        m = _GLOSS_RE.match(norm, p[1])
+        if m is not None:
+            span = _latin_name(text, norm, m.start(1), m.end(1), 2)
+            if span is not None:
+                out[span] = p
+    # One pass over the runs of Latin words; titles are tested at their ends (a regex alternation of
+    # every title at every position costs about a tenth of the extraction).
+    for m in _LATIN_RUN_RE.finditer(norm):
+        start, end = m.span()
+        after = end + (norm.startswith(" ", end))
+        before = start - (start > 0 and norm[start - 1] == " ")
+        if norm.startswith(_TITLES, after):
+            least = 1 if norm.startswith(_HONORIFICS, after) else 2
+        elif norm.endswith(_TITLES, 0, before):
+            least = 2
+        else:
+            continue
+        span = _latin_name(text, norm, start, end, least)
+        if span is not None:
+            out.setdefault(span, span)
+    return out
+
+
+def _latin_name(text: str, norm: str, start: int, end: int, least: int) -> tuple[int, int] | None:
+    """``start:end`` less a courtesy prefix, if it is ``least`` or more words each capitalized in ``text``
+    (the original case), with at least one word of two letters or more."""
+    prefix = _LATIN_PREFIX_RE.match(norm, start, end)
+    if prefix is not None:
+        start = prefix.end()
+    words = text[start:end].replace(".", ". ").split()
+    full = [w for w in words if len(w.rstrip(".")) > 1]
+    if len(words) < least or not full or not all(w[0].isupper() for w in words):
+        return None
+    if any("\u4e00" <= c <= "\u9fff" for c in text[start:end]):
+        return None
+    return start, end

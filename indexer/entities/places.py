@@ -9,7 +9,7 @@ import re
 from search.analysis import Word
 from search.lexicon import Lexicon
 
-from .flags import _gazetteer, _place_starts, _tag_of
+from .flags import _countries, _gazetteer, _place_starts, _tag_of
 from .orgs import _is_name_part
 from .tables import _LANDFORM_FINAL, _MEETING_TAIL, _SURNAMES, _TITLE_SET, _VILLAGE_FINAL, _WEAK_SURNAMES
 
@@ -18,6 +18,8 @@ _ZONE_TAILS = ("高新区", "开发区", "新区", "工业区")
 _PLACE_MERGE = {"省", "市", "县", "区", "镇", "村", "新区", "自治区", "特区", "高新区", "开发区", "工业区",
                 "大陆"}
 _PLACE_FINAL_CHARS = set("省市县区镇乡村州岛山湖江河港湾")
+# Official names of states jieba tags ns (中华民国, 大韩民国); a bare 国 ending is too noisy (回国, 大国).
+_STATE_FORMS = ("民国", "共和国")
 _PLACE_BEFORE = set("在于赴到至往")
 # Generic tails after a complete place name (亚太地区 → 亚太, 欧洲各国 → 欧洲).
 _PLACE_TAILS = ("地区", "各国", "各地", "一带", "境内", "全境")
@@ -69,7 +71,8 @@ def _find_places(words: tuple[Word, ...], lex: Lexicon, norm: str, candidates: l
                     if _common_geo_word(text):
                         pass
                     elif (text[-1] in _PLACE_FINAL_CHARS or before in _PLACE_BEFORE
-                            or norm.startswith(_SITE_WORDS, word.end)):
+                            or norm.startswith(_SITE_WORDS, word.end)
+                            or len(text) >= 4 and text.endswith(_STATE_FORMS)):
                         spans.append((word.start, word.end))
                 continue
             spans.append((word.start, word.end))
@@ -186,6 +189,10 @@ def _small_place_word(text: str, tag: str) -> bool:
 # Facilities named after a place (圆山饭店, 松山机场): buildings, whose names hold no place (§2).
 _FACILITY_WORDS = ("饭店", "大饭店", "机场", "宾馆", "酒店", "大厦", "大楼", "车站", "火车站", "体育馆",
                    "纪念馆", "会堂", "大桥", "隧道", "公墓", "处理器")
+# Heads of buildings' names, which a place may begin with words between (中国 + 科技 + 会堂).
+_BUILDING_HEADS = ("会堂", "大厦", "大楼", "礼堂", "体育馆", "纪念馆", "博物馆", "展览馆", "大剧院", "剧院")
+# A building's name after a place begins with a Han character (not a list comma or a verb's 的).
+_FACILITY_LEAD_RE = re.compile(r"[\u4e00-\u9fff]")
 # Quoted names that are events, awards or programmes (「亚太永续发展国际论坛」).
 _EVENT_TAILS = _MEETING_TAIL + ("奖", "赛", "计划", "工程", "行动", "周", "节", "展", "活动", "项目",
                                 "开幕式", "闭幕式", "对话")
@@ -215,9 +222,10 @@ def _enclosing_quote(norm: str, start: int, end: int) -> tuple[str, str] | None:
     return None  # a line or sentence end, or a closing quote
 
 
-def _in_event_name(words: tuple[Word, ...], k: int | None) -> bool:
+def _in_event_name(words: tuple[Word, ...], k: int | None, heads: tuple[str, ...] = _EVENT_HEADS) -> bool:
     """Whether the words from ``words[k]`` on, name parts with no break, end in an event head within a
-    few words (中国 + 重症医学信息化与互联网大会, 北京 + 国际电影节): the place is inside the event's name."""
+    few words (中国 + 重症医学信息化与互联网大会, 北京 + 国际电影节): the place is inside the event's name.
+    With ``heads`` the heads of another kind of name (a building's: 中国 + 科技会堂)."""
     if k is None:
         return False
     end = words[k].start
@@ -225,9 +233,9 @@ def _in_event_name(words: tuple[Word, ...], k: int | None) -> bool:
         w = words[j]
         if w.start != end or not w.han:
             return False
-        if w.text.endswith(_EVENT_HEADS) and j > k:
+        if w.text.endswith(heads) and j > k:
             return True
-        if not (_is_name_part(w, w.end) or w.text in ("与", "和", "及")):
+        if not (_is_name_part(w, w.end) or w.text in ("与", "和", "及") and heads is _EVENT_HEADS):
             return False
         end = w.end
     return False
@@ -246,7 +254,16 @@ def _contained_places(norm: str, words: tuple[Word, ...], places: list[tuple[int
         if quote is not None and (quote[0] == "《" or quote[1].endswith(_EVENT_TAILS + _DOCUMENT_TAILS)):
             continue
         k = bisect.bisect_left(words, end, key=lambda w: w.start)
-        if _in_event_name(words, k if k < len(words) and words[k].start == end else None):
+        after = k if k < len(words) and words[k].start == end else None
+        if _in_event_name(words, after):
+            continue
+        # A building a country's name begins (中国 + 科技会堂, 中国 + 考古博物馆); a city in front of one
+        # is most often its location (台北 + 国父纪念馆, 新北市 + 板树体育馆), and so is a place before
+        # another place (北京 + 中国科技会堂).
+        if (after is not None and _FACILITY_LEAD_RE.match(norm, end) is not None
+                and norm[start:end] in _countries()
+                and _in_event_name(words, after, _BUILDING_HEADS)
+                and not _starts_with_place(norm, end)):
             continue
         kept.append((start, end))
     bare = {norm[s:e - len(t)] for s, e in kept for t in ("市", "县", "新区")
@@ -260,3 +277,9 @@ def _contained_places(norm: str, words: tuple[Word, ...], places: list[tuple[int
                 kept.append((w.start, w.end))
         kept.sort()
     return kept
+
+
+def _starts_with_place(norm: str, pos: int) -> bool:
+    """Whether a lexicon or gazetteer place begins at ``pos`` (北京 + 中国科技会堂: 北京 is the location)."""
+    starts = _place_starts()
+    return norm[pos : pos + 2] in starts

@@ -32,6 +32,8 @@ _ORG_SUFFIXES = (
     "同乡会", "校友会", "促进会", "理事会", "董事会", "监事会", "慈善会", "互助会",
     # Legislatures, party caucuses, newspapers (众议院, 高雄市议会, 国民党团, 纽约时报).
     "议院", "议会", "国会", "党团", "时报", "晚报",
+    # Design institutes, commands and task forces (…规划研究设计院, 海军司令部, …工作专班).
+    "设计院", "司令部", "指挥部", "工作专班",
 )
 # Single-character heads, accepted only after a name part (全部, 格局 are whole jieba words anyway).
 _ORG_HEAD_CHARS = set("部局委院所司署厅办系社会处")
@@ -80,6 +82,9 @@ _TITLES = (
     "副总编辑", "总编辑", "编辑", "作者", "译者", "指导员", "辅导员", "班主任", "审计长", "检察长",
     "院长助理", "国策顾问", "顾问", "副召集人", "召集人", "议长", "副议长", "总司令", "副总司令", "司令",
     "副司令", "司令员",
+    # Judicial, military and cabinet ranks (邵某某法官, 参谋总长某某, 阁揆某某); not 中校 (高中校长).
+    "大法官", "法官", "检察官", "律师", "参谋总长", "总长", "阁揆", "上将", "中将", "少将", "舰长", "科长",
+    "厂长",
 )
 _TITLE_SET = set(_TITLES)
 _TITLE_LAST_CHARS = frozenset(t[-1] for t in _TITLES)
@@ -156,7 +161,7 @@ _HAN_RUN_RE = re.compile(f"[{HAN_CLASS}]+")
 
 # Words ending in a unit character that name a sub-unit only after a named organization.
 _SUBUNIT_CHARS = set("部局司系处厅办署")
-_SUBUNIT_SUFFIXES = ("内科", "外科")
+_SUBUNIT_SUFFIXES = ("内科", "外科", "医学科")
 _NOT_SUBUNIT = {
     "干部", "内部", "外部", "全部", "局部", "总部", "东部", "西部", "南部", "北部", "中部", "本部", "腹部",
     "头部", "面部", "背部", "当局", "大局", "格局", "布局", "结局", "开局", "体系", "关系", "联系", "派系",
