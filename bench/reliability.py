@@ -479,7 +479,7 @@ def campaign_fuzzing(ctx: dict[str, Any]) -> Row:
                f"answers off the envelope/schema: {len(problems)}; workers' RSS at start-up {mb(rss_started)} MB, "
                f"after the warm-up {mb(rss_start)} MB (the baseline), after the measured run {mb(rss_end)} MB: "
                f"change {sorted(growth.values())} % (bar ≤ 10 %), heap alone (RssAnon) {sorted(heap.values())} %",
-               "tests/test_fuzz.py", {"problems": problems[:20], "rss_started_kb": rss_started, "rss_start_kb": rss_start,
+               "tests/test_fuzz.py (own strategies in-process; schemathesis against gunicorn)", {"problems": problems[:20], "rss_started_kb": rss_started, "rss_start_kb": rss_start,
                 "rss_end_kb": rss_end, "anon_start_kb": anon_start, "anon_end_kb": anon_end, "curve_mb": curve})
 
 
@@ -581,7 +581,7 @@ def campaign_expensive(ctx: dict[str, Any]) -> Row:
                f"every regular expression of search/ and webapp/ on {len(PATHOLOGICAL)} pathological inputs of 10,000 and "
                "100,000 characters",
                timeouts + errors + len(superlinear), "none (read-only)",
-               "; ".join(figures) + f"; search timeouts {timeouts}", "tests/test_fuzz.py (long and OR-chained queries)",
+               "; ".join(figures) + f"; search timeouts {timeouts}", "tests/test_fuzz.py::test_the_worst_queries_answer_without_hitting_the_search_timeout, tests/test_hardening.py::test_run_expressions_never_backtrack_into_a_run",
                details)
 
 
@@ -766,7 +766,7 @@ def campaign_reindex(ctx: dict[str, Any]) -> Row:
     return Row("reindex under load", "distinct-query search load at half the maximum while indexing 1,000 new "
                "documents, then rebuilding the 10,000-document slice", failures,
                "none" if not failures else "see details", "; ".join(figures),
-               "tests/test_index_runs.py::test_atomic_rebuild_while_a_searcher_is_open", details)
+               "tests/test_reindex_load.py (gunicorn, a load thread, incremental run and rebuild)", details)
 
 
 def campaign_hostile(ctx: dict[str, Any]) -> Row:
