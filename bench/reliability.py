@@ -453,7 +453,9 @@ def campaign_fuzzing(ctx: dict[str, Any]) -> Row:
     code path; the bar is on the growth over the measured run."""
     problems: list[str] = []
     seed = ctx["seed"]
-    with serving(ctx["demo"], ctx["work"]) as server:
+    # Worker recycling (max_requests in webapp/gunicorn_conf.py) off: the growth is measured on the same
+    # processes from the baseline to the end (a recycled worker would start afresh and hide a leak).
+    with serving(ctx["demo"], ctx["work"], extra=NO_RECYCLING) as server:
         rss_started = server.rss_kb()
         bar = Bar(json.loads(get(server.base + "/api/v1/openapi.json")[1]))
         st_warm = _schemathesis_pass(server, ctx, seed, problems)
@@ -465,8 +467,10 @@ def campaign_fuzzing(ctx: dict[str, Any]) -> Row:
         own_measured = _own_pass(server, bar, ctx["own_examples"], seed + 1, problems,
                                  every=lambda n: curve.append((st_measured + n, sum(server.rss_kb().values()) // 1024)))
         rss_end, anon_end = server.rss_kb(), server.rss_kb("RssAnon")
-    growth = {pid: round((rss_end.get(pid, kb) - kb) / kb * 100, 1) for pid, kb in rss_start.items()}
-    heap = {pid: round((anon_end.get(pid, kb) - kb) / kb * 100, 1) for pid, kb in anon_start.items()}
+    if set(rss_end) != set(rss_start):
+        problems.append(f"the workers changed during the measured run: {sorted(rss_start)} → {sorted(rss_end)}")
+    growth = {pid: round((rss_end[pid] - kb) / kb * 100, 1) for pid, kb in rss_start.items() if pid in rss_end}
+    heap = {pid: round((anon_end[pid] - kb) / kb * 100, 1) for pid, kb in anon_start.items() if pid in anon_end}
     over = [g for g in growth.values() if g > 10]
     warm, measured = st_warm + own_warm, st_measured + own_measured
     total = warm + measured
@@ -845,10 +849,15 @@ def campaign_hostile(ctx: dict[str, Any]) -> Row:
                "tests/test_hostile.py", {"stderr_tail": done.stderr[-1500:], "dialogs": dialogs, "pwned": pwned})
 
 
+#: gunicorn options of the servers whose memory is measured: no worker recycling.
+NO_RECYCLING = ["--max-requests", "0"]
+
+
 def campaign_soak(ctx: dict[str, Any]) -> Row:
     """On the demo index, at a steady rate (it runs beside the campaigns that measure no latency)."""
     qs = ctx["queries"]
-    with serving(ctx["demo"], ctx["work"]) as server:
+    with serving(ctx["demo"], ctx["work"], extra=NO_RECYCLING) as server:
+        pids = set(server.workers())
         body = json.loads(get(server.base + "/api/v1/search?q=" + quote("学会") + "&per_page=50")[1])
         ids = [hit["id"] for hit in body["hits"]]
         sources = [b["value"] for b in body["facets"].get("source", [])][:5]
@@ -891,6 +900,7 @@ def campaign_soak(ctx: dict[str, Any]) -> Row:
                 time.sleep(5)  # the sampling interval of RSS and fds
         stop.set()
         side.join()
+        recycled = set(server.workers()) != pids
     warm = [s for s in samples if s[0] >= ctx["soak_seconds"] * 0.2]
     rss_warm = statistics.mean(s[1] for s in warm[:3])
     rss_end = statistics.mean(s[1] for s in warm[-3:])
@@ -899,11 +909,12 @@ def campaign_soak(ctx: dict[str, Any]) -> Row:
     # the highest early one.
     third = max(1, len(warm) // 3)
     fd_growth = min(s[2] for s in warm[-third:]) - max(s[2] for s in warm[:third])
-    failures = load.failed + len(load.problems) + conditional["problems"] + (growth >= 10) + (fd_growth > 0)
+    failures = load.failed + len(load.problems) + conditional["problems"] + (growth >= 10) + (fd_growth > 0) + recycled
     return Row("soak", f"{ctx['soak_seconds']} s of mixed traffic at {ctx['soak_rate']} req/s on 2 workers, demo index (searches, documents, pages, facets, "
                f"embed.js, conditional requests): {load.requests:,} requests + {conditional['sent']} conditional",
                failures, "none (read-only)",
-               f"{load.requests / ctx['soak_seconds']:.0f} req/s; errors {load.failed}; workers' RSS after warm-up "
+               f"{load.requests / ctx['soak_seconds']:.0f} req/s; errors {load.failed}; the same 2 worker processes throughout "
+               f"(recycling off): {not recycled}; workers' RSS after warm-up (20 % of the run) "
                f"{rss_warm / 1024:.0f} MB → {rss_end / 1024:.0f} MB ({growth:+.1f} %); fds {warm[0][2]} → "
                f"{warm[-1][2]} (growth beyond connection churn: {max(fd_growth, 0)}); 304 answers {conditional['sent'] - conditional['problems']}/{conditional['sent']}",
                "tests/test_abuse.py::test_mixed_traffic_leaves_no_descriptor_behind",
@@ -980,9 +991,9 @@ def main() -> int:
     parser.add_argument("--soak-rate", type=int, default=60, help="requests/s of the soak's traffic")
     parser.add_argument("--kill-trials", type=int, default=20, help="kills per kind (incremental, rebuild)")
     parser.add_argument("--wrk-seconds", type=int, default=8)
-    parser.add_argument("--st-examples", type=int, default=1500, help="schemathesis examples per operation and pass")
-    parser.add_argument("--own-warmup", type=int, default=2000, help="own hypothesis requests of the warm-up")
-    parser.add_argument("--own-examples", type=int, default=6000, help="own hypothesis requests measured")
+    parser.add_argument("--st-examples", type=int, default=1000, help="schemathesis examples per operation and pass")
+    parser.add_argument("--own-warmup", type=int, default=1500, help="own hypothesis requests of the warm-up")
+    parser.add_argument("--own-examples", type=int, default=5000, help="own hypothesis requests measured")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--only", nargs="*", choices=list(CAMPAIGNS), default=list(CAMPAIGNS))
     parser.add_argument("--sequential", action="store_true", help="every campaign alone, one after the other")
