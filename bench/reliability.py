@@ -10,23 +10,30 @@ next 1,000 documents for the incremental run under load). Campaigns (each also h
    answer within 1 s. Throughput (wrk) of both workers in the same run: the fix may cost ≤ 10 %.
 2. fuzzing — schemathesis against ``/api/v1/openapi.json`` plus hypothesis strategies of our own
    (tests/fuzzing.py), ≥ 10,000 requests; no 5xx but 503 ``search_timeout``, every API answer in the
-   envelope and valid against the OpenAPI document, workers' RSS within 10 %.
+   envelope and valid against the OpenAPI document, workers' RSS within 10 % of the baseline: their state
+   after a warm-up of the same generators (one schemathesis pass and 1,500 own requests), the same worker
+   processes to the end (recycling off).
 3. expensive queries — p99/max per kind on the 10k index, none past the search timeout; the query parser
    at two input sizes (a super-linear regular expression shows as a time ratio far above the size ratio).
-4. kill -9 while indexing — 20 trials each of an incremental run and a ``--rebuild`` with a searcher
-   querying (tests/faults.py).
+4. kill -9 while indexing — 20 kills each of an incremental run and a ``--rebuild`` with a searcher
+   querying (tests/faults.py): half at a random time over the whole run, half just after the writer lock,
+   the commit or the publication shows on disk; the phase each kill landed in is counted. Then indexing
+   onto a 2 MB tmpfs that fills.
 5. reindex under load — a load generator at about half the measured maximum on ``/api/v1/search`` while
    (a) 1,000 new documents are indexed and (b) the 10k slice is rebuilt: zero failed requests, no answer
    from an empty or half-built index, p99 ≤ 3× the idle p99.
 6. hostile documents — tests/hostile.py at full size, then Chromium on every page that shows them.
-7. soak — mixed traffic on two workers (``--soak-seconds``, 600 for the report): RSS growth after
-   warm-up < 10 %, no fd growth, no error.
+7. soak — 600 s of mixed traffic at a steady 60 requests/s on two workers (demo index; recycling off):
+   RSS growth after warm-up < 10 %, no fd growth, no error.
 8. abuse limits — the shared rate limit with three workers, ``X-Forwarded-For`` trusted only when
    configured, the size limits.
 
-Writes ``bench/results/reliability.md`` (one row per campaign) and ``bench/results/reliability.json``.
+Soak, kill -9 (then fuzzing, then hostile documents) run at the same time in two child processes, beside
+the 10k slice's indexing: none of them measures latency. Then slow clients, expensive queries, reindex
+under load and abuse limits run one at a time, alone. Writes ``bench/results/reliability.md`` (one row per
+campaign, with its duration) and ``bench/results/reliability.json``.
 
-    .venv/bin/python bench/reliability.py [--soak-seconds 600] [--only NAME ...] [--seed N]
+    .venv/bin/python bench/reliability.py [--soak-seconds 600] [--only NAME ...] [--seed N] [--sequential]
 """
 
 from __future__ import annotations
