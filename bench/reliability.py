@@ -28,7 +28,7 @@ next 1,000 documents for the incremental run under load). Campaigns (each also h
 8. abuse limits — the shared rate limit with three workers, ``X-Forwarded-For`` trusted only when
    configured, the size limits.
 
-Soak, kill -9 (then fuzzing, then hostile documents) run at the same time in two child processes, beside
+Soak, kill -9 (then hostile documents) and fuzzing run at the same time in three child processes, beside
 the 10k slice's indexing: none of them measures latency. Then slow clients, expensive queries, reindex
 under load and abuse limits run one at a time, alone. Writes ``bench/results/reliability.md`` (one row per
 campaign, with its duration) and ``bench/results/reliability.json``.
@@ -968,9 +968,9 @@ CAMPAIGNS: dict[str, Callable[[dict[str, Any]], Row]] = {
 }
 
 
-#: Campaigns that measure no latency: they run at the same time as each other, in two processes (and
+#: Campaigns that measure no latency: they run at the same time as each other, in three processes (and
 #: beside the 10k slice's indexing), before the others run one at a time on a quiet machine.
-CONCURRENT = (("soak",), ("kill", "fuzz", "hostile"))
+CONCURRENT = (("soak",), ("kill", "hostile"), ("fuzz",))
 
 
 def run_campaigns(names: list[str], ctx: dict[str, Any]) -> list[Row]:
@@ -1023,6 +1023,7 @@ def main() -> int:
         args.rows_out.write_text(json.dumps([{**r.__dict__, "details": _jsonable(r.details)} for r in done]))
         return 0
     work = Path(tempfile.mkdtemp(prefix="reliability_"))
+    loads = [os.getloadavg()[0]]  # other work on the machine shows here (it slows every campaign)
     rows: list[Row] = []
     children: list[tuple[subprocess.Popen[bytes], Path]] = []
     try:
@@ -1057,6 +1058,7 @@ def main() -> int:
                 rows.append(Row(out.stem, "-", 1, "unknown", f"the campaign process exited with {proc.returncode}",
                                 "-"))
         concurrent_seconds = time.monotonic() - started
+        loads.append(os.getloadavg()[0])
         rows += run_campaigns(alone, ctx)
     finally:
         for proc, _out in children:
@@ -1069,8 +1071,10 @@ def main() -> int:
     rows.sort(key=lambda r: order.index(r.campaign) if r.campaign in order else 99)
     layout = ("every campaign alone, one after the other" if args.sequential else
               f"first, for {concurrent_seconds / 60:.1f} min, the campaigns that measure no latency at the same time "
-              "(soak in one process; kill -9, fuzzing and hostile documents one after the other in another; the "
-              f"10k slice's indexing in a third), then {', '.join(alone)} one at a time alone")
+              "(soak in one process; kill -9 then hostile documents in another; fuzzing in a third; the 10k "
+              f"slice's indexing in the parent), then {', '.join(alone)} one at a time alone; the machine's load "
+              f"average (1 min) {loads[0]:.1f} at the start, {loads[1]:.1f} after the first part, {os.getloadavg()[0]:.1f} "
+              "at the end")
     write_report(rows, seed, total, args, layout)
     return 1 if any(row.failures for row in rows) else 0
 
