@@ -408,8 +408,9 @@ def _schemathesis_pass(server: Server, ctx: dict[str, Any], seed: int, problems:
            "response_schema_conformance", "-n", str(ctx["st_examples"]), "--seed", str(seed),
            "--workers", "2", "--report", "json", "--report-json-path", str(report)]
     done = subprocess.run(cmd, cwd=ctx["work"], capture_output=True, text=True)
-    if done.returncode != 0:
-        problems.append("schemathesis: " + done.stdout[-1500:])
+    if done.returncode != 0:  # the failures section names the operation, the check and the request
+        failures = re.search(r"=+ FAILURES =+\n(.*?)\n=+ (?:WARNINGS|SUMMARY) =+", done.stdout, re.S)
+        problems.append("schemathesis: " + (failures.group(1)[:3000] if failures else done.stdout[-1500:]))
     try:
         return int(json.loads(report.read_text())["test_cases"]["generated"])
     except (OSError, ValueError, KeyError):
