@@ -435,6 +435,9 @@ def _own_pass(server: Server, bar: Bar, examples: int, seed: int, problems: list
         count += 1
         if every is not None and count % 1000 == 0:
             every(count)
+        if count % 50 == 0:  # a new connection now and then: a keep-alive one stays with one worker, and
+            conn.close()  # a warm-up that reaches one worker only leaves the other's baseline cold
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         try:
             conn.request("GET", path)
             response = conn.getresponse()
