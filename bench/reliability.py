@@ -10,23 +10,30 @@ next 1,000 documents for the incremental run under load). Campaigns (each also h
    answer within 1 s. Throughput (wrk) of both workers in the same run: the fix may cost ≤ 10 %.
 2. fuzzing — schemathesis against ``/api/v1/openapi.json`` plus hypothesis strategies of our own
    (tests/fuzzing.py), ≥ 10,000 requests; no 5xx but 503 ``search_timeout``, every API answer in the
-   envelope and valid against the OpenAPI document, workers' RSS within 10 %.
+   envelope and valid against the OpenAPI document, workers' RSS within 10 % of the baseline: their state
+   after a warm-up of the same generators (one schemathesis pass and 1,500 own requests), the same worker
+   processes to the end (recycling off).
 3. expensive queries — p99/max per kind on the 10k index, none past the search timeout; the query parser
    at two input sizes (a super-linear regular expression shows as a time ratio far above the size ratio).
-4. kill -9 while indexing — 20 trials each of an incremental run and a ``--rebuild`` with a searcher
-   querying (tests/faults.py).
+4. kill -9 while indexing — 20 kills each of an incremental run and a ``--rebuild`` with a searcher
+   querying (tests/faults.py): half at a random time over the whole run, half just after the writer lock,
+   the commit or the publication shows on disk; the phase each kill landed in is counted. Then indexing
+   onto a 2 MB tmpfs that fills.
 5. reindex under load — a load generator at about half the measured maximum on ``/api/v1/search`` while
    (a) 1,000 new documents are indexed and (b) the 10k slice is rebuilt: zero failed requests, no answer
    from an empty or half-built index, p99 ≤ 3× the idle p99.
 6. hostile documents — tests/hostile.py at full size, then Chromium on every page that shows them.
-7. soak — mixed traffic on two workers (``--soak-seconds``, 600 for the report): RSS growth after
-   warm-up < 10 %, no fd growth, no error.
+7. soak — 600 s of mixed traffic at a steady 60 requests/s on two workers (demo index; recycling off):
+   RSS growth after warm-up < 10 %, no fd growth, no error.
 8. abuse limits — the shared rate limit with three workers, ``X-Forwarded-For`` trusted only when
    configured, the size limits.
 
-Writes ``bench/results/reliability.md`` (one row per campaign) and ``bench/results/reliability.json``.
+Soak, kill -9 (then hostile documents) and fuzzing run at the same time in three child processes, beside
+the 10k slice's indexing: none of them measures latency. Then slow clients, expensive queries, reindex
+under load and abuse limits run one at a time, alone. Writes ``bench/results/reliability.md`` (one row per
+campaign, with its duration) and ``bench/results/reliability.json``.
 
-    .venv/bin/python bench/reliability.py [--soak-seconds 600] [--only NAME ...] [--seed N]
+    .venv/bin/python bench/reliability.py [--soak-seconds 600] [--only NAME ...] [--seed N] [--sequential]
 """
 
 from __future__ import annotations
@@ -75,6 +82,8 @@ CORPUS = next((p / "shared" / "corpus" / "bench_all.jsonl.gz" for p in (REPO.par
               REPO.parent / "shared" / "corpus" / "bench_all.jsonl.gz")
 HUIXUN = str(Path(sys.executable).parent / "huixun")
 SLICE = 10_000
+#: Documents of the kill trials' run (40 of them already indexed, 5 of those changed).
+KILL_FEED = 100
 EXTRA = 1_000
 
 
@@ -107,7 +116,10 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         environ = dict(os.environ, HUIXUN_INDEX_DIR=str(index_dir), HUIXUN_BIND=f"127.0.0.1:{self.port}",
                        HUIXUN_WORKERS=str(workers), HUIXUN_ACCESS_LOG="/dev/null",
-                       HUIXUN_RATE_LIMIT="1000000000", HUIXUN_RATE_BURST="1000000000")
+                       HUIXUN_RATE_LIMIT="1000000000", HUIXUN_RATE_BURST="1000000000",
+                       # Web workers only: the campaigns measure their memory and descriptors (the ingest
+                       # API's worker that `huixun serve` also starts is a child of the master too).
+                       HUIXUN_SERVE_WORKER="0")
         environ.update(env)
         cmd = [sys.executable, "-m", "gunicorn", "--config", "python:webapp.gunicorn_conf", *(extra or []),
                "webapp:create_app()"]
@@ -131,14 +143,15 @@ class Server:
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)], capture_output=True, text=True)
         return [int(p) for p in out.stdout.split()]
 
-    def rss_kb(self) -> dict[int, int]:
+    def rss_kb(self, field: str = "VmRSS") -> dict[int, int]:
+        """Each worker's resident memory (``RssAnon``: its heap alone, without mapped index files)."""
         sizes = {}
         for pid in self.workers():
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
                 continue
-            sizes[pid] = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+            sizes[pid] = int(re.search(field + r":\s+(\d+)", status).group(1))  # type: ignore[union-attr]
         return sizes
 
     def fds(self) -> dict[int, int]:
@@ -387,69 +400,102 @@ def campaign_slow_clients(ctx: dict[str, Any]) -> Row:
                details)
 
 
-def campaign_fuzzing(ctx: dict[str, Any]) -> Row:
+def _schemathesis_pass(server: Server, ctx: dict[str, Any], seed: int, problems: list[str]) -> int:
+    """One schemathesis run against the OpenAPI document (4 checks); returns its number of cases."""
+    report = ctx["work"] / f"schemathesis-{seed}.json"
+    cmd = [str(Path(sys.executable).parent / "schemathesis"), "run", server.base + "/api/v1/openapi.json",
+           "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
+           "response_schema_conformance", "-n", str(ctx["st_examples"]), "--seed", str(seed),
+           "--workers", "2", "--report", "json", "--report-json-path", str(report)]
+    done = subprocess.run(cmd, cwd=ctx["work"], capture_output=True, text=True)
+    if done.returncode != 0:  # the failures section names the operation, the check and the request
+        failures = re.search(r"=+ FAILURES =+\n(.*?)\n=+ (?:WARNINGS|SUMMARY) =+", done.stdout, re.S)
+        problems.append("schemathesis: " + (failures.group(1)[:3000] if failures else done.stdout[-1500:]))
+    try:
+        return int(json.loads(report.read_text())["test_cases"]["generated"])
+    except (OSError, ValueError, KeyError):
+        return _schemathesis_cases(done.stdout)
+
+
+def _own_pass(server: Server, bar: Bar, examples: int, seed: int, problems: list[str],
+              every: Callable[[int], None] | None = None) -> int:
+    """``examples`` requests of tests/fuzzing.py's strategy (hypothesis seed ``seed``) on one keep-alive
+    connection, each checked against ``bar``; ``every(n)`` is called after every 1,000th."""
     from hypothesis import HealthCheck, given, settings
+    from hypothesis import seed as hypothesis_seed
 
-    problems: list[str] = []
     count = 0
-    with serving(ctx["demo"], ctx["work"]) as server:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+
+    @hypothesis_seed(seed)
+    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(requests())
+    def send(path: str) -> None:
+        nonlocal conn, count
+        count += 1
+        if every is not None and count % 1000 == 0:
+            every(count)
+        if count % 50 == 0:  # a new connection now and then: a keep-alive one stays with one worker, and
+            conn.close()  # a warm-up that reaches one worker only leaves the other's baseline cold
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            body = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            problems.append(f"{path[:100]}: {exc!r}")
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+            return
+        problem = bar.problem(path, response.status, response.getheader("Content-Type") or "", body)
+        if problem:
+            problems.append(f"{path[:100]}: {problem}")
+        if response.getheader("Connection", "").lower() == "close":
+            conn.close()
+
+    send()
+    conn.close()
+    return count
+
+
+def campaign_fuzzing(ctx: dict[str, Any]) -> Row:
+    """Warm-up, then the measured run, both of the same generators (schemathesis and our own): the RSS
+    baseline is the workers' state after the warm-up, when caches and allocator arenas have met every
+    code path; the bar is on the growth over the measured run."""
+    problems: list[str] = []
+    seed = ctx["seed"]
+    # Worker recycling (max_requests in webapp/gunicorn_conf.py) off: the growth is measured on the same
+    # processes from the baseline to the end (a recycled worker would start afresh and hide a leak).
+    with serving(ctx["demo"], ctx["work"], extra=NO_RECYCLING) as server:
         rss_started = server.rss_kb()
-        report = ctx["work"] / "schemathesis.json"
-        st_cmd = [str(Path(sys.executable).parent / "schemathesis"), "run", server.base + "/api/v1/openapi.json",
-                  "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
-                  "response_schema_conformance", "-n", str(ctx["st_examples"]), "--seed", str(ctx["seed"]),
-                  "--workers", "2", "--report", "json", "--report-json-path", str(report)]
-        # The first schemathesis pass warms the workers up (caches fill to their bounds); the RSS baseline
-        # is taken after it, and the second pass (another seed) and our own requests are measured.
-        st_cases = 0
-        for n in range(2):
-            cmd = st_cmd[:st_cmd.index("--seed") + 1] + [str(ctx["seed"] + n)] + st_cmd[st_cmd.index("--seed") + 2:]
-            done = subprocess.run(cmd, cwd=ctx["work"], capture_output=True, text=True)
-            try:
-                st_cases += int(json.loads(report.read_text())["test_cases"]["generated"])
-            except (OSError, ValueError, KeyError):
-                st_cases += _schemathesis_cases(done.stdout)
-            if done.returncode != 0:
-                problems.append("schemathesis: " + done.stdout[-1500:])
-            if n == 0:
-                rss_start = server.rss_kb()
         bar = Bar(json.loads(get(server.base + "/api/v1/openapi.json")[1]))
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-
-        @settings(max_examples=ctx["own_examples"], deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
-        @given(requests())
-        def send(path: str) -> None:
-            nonlocal conn, count
-            count += 1
-            try:
-                conn.request("GET", path)
-                response = conn.getresponse()
-                body = response.read()
-            except (OSError, http.client.HTTPException) as exc:
-                problems.append(f"{path[:100]}: {exc!r}")
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-                return
-            problem = bar.problem(path, response.status, response.getheader("Content-Type") or "", body)
-            if problem:
-                problems.append(f"{path[:100]}: {problem}")
-            if response.getheader("Connection", "").lower() == "close":
-                conn.close()
-
-        send()
-        rss_end = server.rss_kb()
-    growth = {pid: round((rss_end.get(pid, kb) - kb) / kb * 100, 1) for pid, kb in rss_start.items()}
+        st_warm = _schemathesis_pass(server, ctx, seed, problems)
+        own_warm = _own_pass(server, bar, ctx["own_warmup"], seed, problems)
+        rss_start, anon_start = server.rss_kb(), server.rss_kb("RssAnon")
+        curve: list[tuple[int, int]] = []  # (requests measured so far, total RSS of the workers in MB)
+        st_measured = _schemathesis_pass(server, ctx, seed + 1, problems)
+        curve.append((st_measured, sum(server.rss_kb().values()) // 1024))
+        own_measured = _own_pass(server, bar, ctx["own_examples"], seed + 1, problems,
+                                 every=lambda n: curve.append((st_measured + n, sum(server.rss_kb().values()) // 1024)))
+        rss_end, anon_end = server.rss_kb(), server.rss_kb("RssAnon")
+    if set(rss_end) != set(rss_start):
+        problems.append(f"the workers changed during the measured run: {sorted(rss_start)} → {sorted(rss_end)}")
+    growth = {pid: round((rss_end[pid] - kb) / kb * 100, 1) for pid, kb in rss_start.items() if pid in rss_end}
+    heap = {pid: round((anon_end[pid] - kb) / kb * 100, 1) for pid, kb in anon_start.items() if pid in anon_end}
     over = [g for g in growth.values() if g > 10]
-    total = st_cases + count
-    return Row("fuzzing", f"{total:,} requests: {st_cases:,} schemathesis cases (OpenAPI document, 4 checks) + "
-               f"{count:,} own hypothesis requests (query language, Unicode, wrong types)",
+    warm, measured = st_warm + own_warm, st_measured + own_measured
+    total = warm + measured
+    mb = lambda sizes: sorted(v // 1024 for v in sizes.values())  # noqa: E731
+    return Row("fuzzing", f"{total:,} requests: warm-up {warm:,} ({st_warm:,} schemathesis cases + {own_warm:,} own), "
+               f"then measured {measured:,} ({st_measured:,} schemathesis cases + {own_measured:,} own hypothesis "
+               "requests: query language, Unicode, wrong types); schemathesis on the OpenAPI document, 4 checks",
                len(problems) + len(over) + (total < 10_000), "none (read-only)",
                f"5xx other than search_timeout: {sum('5' == p.split(': ')[-1][:1] for p in problems)}; "
-               f"answers off the envelope/schema: {len(problems)}; worker RSS change {growth} % (baseline after the "
-               f"first schemathesis pass; at start-up {sorted(v // 1024 for v in rss_started.values())} MB)",
-               "tests/test_fuzz.py", {"problems": problems[:20], "rss_started_kb": rss_started, "rss_start_kb": rss_start,
-                "rss_end_kb": rss_end})
+               f"answers off the envelope/schema: {len(problems)}; workers' RSS at start-up {mb(rss_started)} MB, "
+               f"after the warm-up {mb(rss_start)} MB (the baseline), after the measured run {mb(rss_end)} MB: "
+               f"change {sorted(growth.values())} % (bar ≤ 10 %), heap alone (RssAnon) {sorted(heap.values())} %",
+               "tests/test_fuzz.py (own strategies in-process; schemathesis against gunicorn)", {"problems": problems[:20], "rss_started_kb": rss_started, "rss_start_kb": rss_start,
+                "rss_end_kb": rss_end, "anon_start_kb": anon_start, "anon_end_kb": anon_end, "curve_mb": curve})
 
 
 def _schemathesis_cases(stdout: str) -> int:
@@ -550,7 +596,7 @@ def campaign_expensive(ctx: dict[str, Any]) -> Row:
                f"every regular expression of search/ and webapp/ on {len(PATHOLOGICAL)} pathological inputs of 10,000 and "
                "100,000 characters",
                timeouts + errors + len(superlinear), "none (read-only)",
-               "; ".join(figures) + f"; search timeouts {timeouts}", "tests/test_fuzz.py (long and OR-chained queries)",
+               "; ".join(figures) + f"; search timeouts {timeouts}", "tests/test_fuzz.py::test_the_worst_queries_answer_without_hitting_the_search_timeout, tests/test_hardening.py::test_run_expressions_never_backtrack_into_a_run",
                details)
 
 
@@ -575,6 +621,7 @@ while not os.path.exists(stop_file):
     except Exception as exc:
         bad += 1
         print(repr(exc), file=sys.stderr)
+    time.sleep(0.02)  # pacing (about 30 opens and searches a second): the indexer keeps a core
 print(ok, bad)
 """
 
@@ -589,7 +636,7 @@ def campaign_kill(ctx: dict[str, Any]) -> Row:
     base = root / "base"
     build([feed_dir], base)
     before = faults.index_state(base)
-    docs = [json.loads(line) for line in lines[:150]]
+    docs = [json.loads(line) for line in lines[:KILL_FEED]]
     for doc in docs[:5]:
         doc["title"] = (doc.get("title") or "") + "（更新）"
     (feed_dir / "feed.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), "utf-8")
@@ -600,8 +647,12 @@ def campaign_kill(ctx: dict[str, Any]) -> Row:
         seconds, _ = faults.run_index([feed_dir], ref, rebuild)
         after = faults.index_state(ref)
         states: dict[str, int] = {}
-        trials, searched, searcher_failures, problems = 0, 0, 0, []
-        for delay in faults.random_delays(rng, ctx["kill_trials"], seconds):
+        phases = dict.fromkeys(faults.PHASES, 0)
+        kills, runs, searched, searcher_failures, problems = 0, 0, 0, 0, []
+        # Moments until there were kill_trials kills (a moment past the run's end kills nothing).
+        moments = iter(faults.kill_moments(rng, 3 * ctx["kill_trials"], seconds))
+        while kills < ctx["kill_trials"] and runs < 3 * ctx["kill_trials"]:
+            mark, delay = next(moments)
             work = root / "work"
             stop = root / "stop"
             stop.unlink(missing_ok=True)
@@ -609,26 +660,67 @@ def campaign_kill(ctx: dict[str, Any]) -> Row:
             searcher = subprocess.Popen([sys.executable, "-c", SEARCHER, str(work), str(stop)], cwd=REPO,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             trial = faults.kill_trial(base, work, [feed_dir], rebuild, before, after, delay,
-                                      copied=True)
+                                      copied=True, after_event=mark)
             stop.touch()
             out, err = searcher.communicate(timeout=120)
             ok, bad = (int(x) for x in out.split()[:2])
             searched += ok + bad
             searcher_failures += bad
-            trials += 1
-            states[trial.state_after_kill] = states.get(trial.state_after_kill, 0) + 1
+            runs += 1
+            kills += trial.killed
+            phases[trial.phase] += 1
+            if trial.killed:
+                states[trial.state_after_kill] = states.get(trial.state_after_kill, 0) + 1
             problems += trial.problems + ([f"searcher: {err[-300:]}"] if bad else [])
         kind = "rebuild" if rebuild else "incremental"
-        failures += len(problems)
-        details[kind] = {"trials": trials, "states_after_kill": states, "problems": problems[:10],
-                         "searches": searched, "searcher_failures": searcher_failures}
-        figures.append(f"{kind}: {trials} kills, state after kill {states}, {len(problems)} problems, "
-                       f"reruns converged (ids+hashes) {trials - len([p for p in problems if 'converge' in p])}"
-                       f"/{trials}, searcher {searched} queries / {searcher_failures} failed or empty")
-    return Row("kill -9 while indexing", f"{2 * ctx['kill_trials']} SIGKILLs at random moments (seed {ctx['seed']})"
-               " of `huixun index` (40 → 150 demo documents, 5 changed) incremental and --rebuild, a searcher "
-               "process querying throughout", failures, "none" if not failures else "see details",
+        failures += len(problems) + (kills < ctx["kill_trials"])
+        details[kind] = {"kills": kills, "runs": runs, "states_after_kill": states, "phases": phases,
+                         "problems": problems[:10], "searches": searched, "searcher_failures": searcher_failures,
+                         "uninterrupted_s": round(seconds, 2)}
+        landed = ", ".join(f"{name} {n}" for name, n in phases.items() if name != "finished")
+        figures.append(f"{kind}: {kills} kills ({landed}; {phases['finished']} runs ended before their moment), "
+                       f"state after kill {states}, {len(problems)} problems, reruns converged (ids+hashes) "
+                       f"{runs - len([p for p in problems if 'converge' in p])}/{runs}, searcher {searched} "
+                       f"queries / {searcher_failures} failed or empty")
+    disk_figure, disk_failures = _disk_full(root, lines)
+    figures.append(disk_figure)
+    failures += disk_failures
+    return Row("kill -9 while indexing", f"{2 * ctx['kill_trials']} SIGKILLs (seed {ctx['seed']}) of `huixun index` "
+               f"(40 → {KILL_FEED} demo documents, 5 changed) incremental and --rebuild, half at random times over "
+               "the whole run, half just after the lock, the commit or the publication; a searcher process "
+               "querying throughout; incremental and --rebuild on a 2 MB tmpfs that fills", failures, "none" if not failures else "see details",
                "; ".join(figures), "tests/test_crash.py", details)
+
+
+def _disk_full(root: Path, lines: list[str]) -> tuple[str, int]:
+    """Index 250 demo documents onto a 2 MB tmpfs holding a 12-document index, incremental and --rebuild:
+    a clear error, the live index intact and consistent, no generation left behind."""
+    mount = root / "small"
+    mount.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        return f"full disk: not tried (cannot mount a tmpfs: {mounted.stderr.strip()})", 1
+    outcomes, failures = [], 0
+    try:
+        small, large = root / "small.jsonl", root / "large.jsonl"
+        small.write_text("\n".join(lines[:12]) + "\n", encoding="utf-8")
+        large.write_text("\n".join(lines[:250]) + "\n", encoding="utf-8")
+        index_dir = mount / "index"
+        build([small], index_dir)
+        before = faults.index_state(index_dir)
+        for extra in ([], ["--rebuild"]):
+            done = subprocess.run([HUIXUN, "index", str(large), "--index-dir", str(index_dir), *extra],
+                                  cwd=REPO, capture_output=True, text=True)
+            clear = "no space left on the device" in done.stderr and "Traceback" not in done.stderr
+            intact = faults.index_state(index_dir) == before and faults.check_index(index_dir).ok
+            left = len(list(index_dir.glob("gen-*"))) - 1
+            failures += (done.returncode != 1) + (not clear) + (not intact) + (left != 0)
+            outcomes.append(f"{' '.join(extra) or 'incremental'}: exit {done.returncode}, clear error {clear}, "
+                            f"live index intact and consistent {intact}, generations left behind {left}")
+    finally:
+        subprocess.run(["umount", "--lazy", str(mount)], check=False)
+    return "full disk (2 MB tmpfs): " + "; ".join(outcomes), failures
 
 
 def campaign_reindex(ctx: dict[str, Any]) -> Row:
@@ -689,7 +781,7 @@ def campaign_reindex(ctx: dict[str, Any]) -> Row:
     return Row("reindex under load", "distinct-query search load at half the maximum while indexing 1,000 new "
                "documents, then rebuilding the 10,000-document slice", failures,
                "none" if not failures else "see details", "; ".join(figures),
-               "tests/test_index_runs.py::test_atomic_rebuild_while_a_searcher_is_open", details)
+               "tests/test_reindex_load.py (gunicorn, a load thread, incremental run and rebuild)", details)
 
 
 def campaign_hostile(ctx: dict[str, Any]) -> Row:
@@ -768,9 +860,15 @@ def campaign_hostile(ctx: dict[str, Any]) -> Row:
                "tests/test_hostile.py", {"stderr_tail": done.stderr[-1500:], "dialogs": dialogs, "pwned": pwned})
 
 
+#: gunicorn options of the servers whose memory is measured: no worker recycling.
+NO_RECYCLING = ["--max-requests", "0"]
+
+
 def campaign_soak(ctx: dict[str, Any]) -> Row:
+    """On the demo index, at a steady rate (it runs beside the campaigns that measure no latency)."""
     qs = ctx["queries"]
-    with serving(ctx["slice_index"], ctx["work"]) as server:
+    with serving(ctx["demo"], ctx["work"], extra=NO_RECYCLING) as server:
+        pids = set(server.workers())
         body = json.loads(get(server.base + "/api/v1/search?q=" + quote("学会") + "&per_page=50")[1])
         ids = [hit["id"] for hit in body["hits"]]
         sources = [b["value"] for b in body["facets"].get("source", [])][:5]
@@ -804,7 +902,8 @@ def campaign_soak(ctx: dict[str, Any]) -> Row:
         stop = threading.Event()
         side = threading.Thread(target=conditional_requests, args=(stop,), daemon=True)
         side.start()
-        with Load(server.base, paths, threads=3, check=lambda p, s, b: None if s in (200, 304) else f"{s} {p}") as load:
+        with Load(server.base, paths, threads=3, rate=ctx["soak_rate"],
+                  check=lambda p, s, b: None if s in (200, 304) else f"{s} {p}") as load:
             started = time.monotonic()
             while time.monotonic() - started < ctx["soak_seconds"]:
                 rss, fds = server.rss_kb(), server.fds()
@@ -812,6 +911,7 @@ def campaign_soak(ctx: dict[str, Any]) -> Row:
                 time.sleep(5)  # the sampling interval of RSS and fds
         stop.set()
         side.join()
+        recycled = set(server.workers()) != pids
     warm = [s for s in samples if s[0] >= ctx["soak_seconds"] * 0.2]
     rss_warm = statistics.mean(s[1] for s in warm[:3])
     rss_end = statistics.mean(s[1] for s in warm[-3:])
@@ -820,11 +920,12 @@ def campaign_soak(ctx: dict[str, Any]) -> Row:
     # the highest early one.
     third = max(1, len(warm) // 3)
     fd_growth = min(s[2] for s in warm[-third:]) - max(s[2] for s in warm[:third])
-    failures = load.failed + len(load.problems) + conditional["problems"] + (growth >= 10) + (fd_growth > 0)
-    return Row("soak", f"{ctx['soak_seconds']} s of mixed traffic on 2 workers (searches, documents, pages, facets, "
+    failures = load.failed + len(load.problems) + conditional["problems"] + (growth >= 10) + (fd_growth > 0) + recycled
+    return Row("soak", f"{ctx['soak_seconds']} s of mixed traffic at {ctx['soak_rate']} req/s on 2 workers, demo index (searches, documents, pages, facets, "
                f"embed.js, conditional requests): {load.requests:,} requests + {conditional['sent']} conditional",
                failures, "none (read-only)",
-               f"{load.requests / ctx['soak_seconds']:.0f} req/s; errors {load.failed}; workers' RSS after warm-up "
+               f"{load.requests / ctx['soak_seconds']:.0f} req/s; errors {load.failed}; the same 2 worker processes throughout "
+               f"(recycling off): {not recycled}; workers' RSS after warm-up (20 % of the run) "
                f"{rss_warm / 1024:.0f} MB → {rss_end / 1024:.0f} MB ({growth:+.1f} %); fds {warm[0][2]} → "
                f"{warm[-1][2]} (growth beyond connection churn: {max(fd_growth, 0)}); 304 answers {conditional['sent'] - conditional['problems']}/{conditional['sent']}",
                "tests/test_abuse.py::test_mixed_traffic_leaves_no_descriptor_behind",
@@ -871,59 +972,118 @@ CAMPAIGNS: dict[str, Callable[[dict[str, Any]], Row]] = {
 }
 
 
+#: Campaigns that measure no latency: they run at the same time as each other, in three processes (and
+#: beside the 10k slice's indexing), before the others run one at a time on a quiet machine.
+CONCURRENT = (("soak",), ("kill", "hostile"), ("fuzz",))
+
+
+def run_campaigns(names: list[str], ctx: dict[str, Any]) -> list[Row]:
+    rows = []
+    for name in names:
+        t0 = time.monotonic()
+        print(f"== {name}", flush=True)
+        try:
+            row = CAMPAIGNS[name](ctx)
+        except Exception as exc:  # a campaign that crashes is a failed row; the others still run
+            import traceback
+
+            row = Row(name, "-", 1, "unknown", f"the campaign crashed: {exc!r}", "-",
+                      {"traceback": traceback.format_exc()})
+            print(row.details["traceback"], flush=True)
+        row.details["seconds"] = round(time.monotonic() - t0, 1)
+        rows.append(row)
+        print(f"   {name}: {row.failures} failures in {row.details['seconds']} s; {row.figures}", flush=True)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--soak-seconds", type=int, default=120,
-                        help="soak duration (the report in bench/results was made with 600)")
-    parser.add_argument("--kill-trials", type=int, default=20, help="per kind (incremental, rebuild)")
+    parser.add_argument("--soak-seconds", type=int, default=600)
+    parser.add_argument("--soak-rate", type=int, default=60, help="requests/s of the soak's traffic")
+    parser.add_argument("--kill-trials", type=int, default=20, help="kills per kind (incremental, rebuild)")
     parser.add_argument("--wrk-seconds", type=int, default=8)
-    parser.add_argument("--st-examples", type=int, default=1500, help="schemathesis examples per operation")
-    parser.add_argument("--own-examples", type=int, default=8000, help="own hypothesis requests")
+    parser.add_argument("--st-examples", type=int, default=1000, help="schemathesis examples per operation and pass")
+    parser.add_argument("--own-warmup", type=int, default=1500, help="own hypothesis requests of the warm-up")
+    parser.add_argument("--own-examples", type=int, default=5000, help="own hypothesis requests measured")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--only", nargs="*", choices=list(CAMPAIGNS), default=list(CAMPAIGNS))
+    parser.add_argument("--sequential", action="store_true", help="every campaign alone, one after the other")
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)  # a child: the parent's folder
+    parser.add_argument("--rows-out", type=Path, help=argparse.SUPPRESS)  # a child: its rows as JSON
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     random.seed(seed)
     print(f"seed {seed}", flush=True)
-    work = Path(tempfile.mkdtemp(prefix="reliability_"))
     started = time.monotonic()
+    ctx: dict[str, Any] = {"seed": seed, "soak_seconds": args.soak_seconds, "soak_rate": args.soak_rate,
+                           "kill_trials": args.kill_trials, "wrk_seconds": args.wrk_seconds,
+                           "st_examples": args.st_examples, "own_warmup": args.own_warmup,
+                           "own_examples": args.own_examples, "queries": queries(20_000, seed)}
+    if args.rows_out:  # a child of the run below
+        ctx["work"] = args.work / "-".join(args.only)
+        ctx["work"].mkdir()
+        ctx["demo"] = args.work / "demo-index"
+        done = run_campaigns(args.only, ctx)
+        args.rows_out.write_text(json.dumps([{**r.__dict__, "details": _jsonable(r.details)} for r in done]))
+        return 0
+    work = Path(tempfile.mkdtemp(prefix="reliability_"))
+    loads = [os.getloadavg()[0]]  # other work on the machine shows here (it slows every campaign)
     rows: list[Row] = []
+    children: list[tuple[subprocess.Popen[bytes], Path]] = []
     try:
-        ctx: dict[str, Any] = {"work": work, "seed": seed, "soak_seconds": args.soak_seconds,
-                               "kill_trials": args.kill_trials, "wrk_seconds": args.wrk_seconds,
-                               "st_examples": args.st_examples, "own_examples": args.own_examples,
-                               "queries": queries(20_000, seed)}
+        ctx["work"] = work
         ctx["demo"] = work / "demo-index"
         build([DEMO / "fixtures_zh.jsonl", DEMO / "posts"], ctx["demo"])
-        if {"expensive", "reindex", "soak"} & set(args.only):
+        wanted = [name for name in CAMPAIGNS if name in args.only]
+        alone = wanted
+        if not args.sequential:
+            for group in CONCURRENT:
+                names = [name for name in group if name in wanted]
+                if names:
+                    out = work / f"rows-{'-'.join(names)}.json"
+                    cmd = [sys.executable, __file__, "--work", str(work), "--rows-out", str(out),
+                           "--seed", str(seed), "--only", *names] + [
+                           f"--{k.replace('_', '-')}={v}" for k, v in vars(args).items()
+                           if k not in ("work", "rows_out", "seed", "only", "sequential")]
+                    children.append((subprocess.Popen(cmd, cwd=REPO), out))
+            alone = [name for name in wanted if not any(name in group for group in CONCURRENT)]
+        if {"expensive", "reindex"} & set(wanted):
             if not CORPUS.exists():
                 raise SystemExit(f"{CORPUS} is missing: the 10,000-document campaigns need it")
             ctx["slice"], ctx["extra"] = slice_corpus(work)
             ctx["slice_index"] = work / "slice-index"
             seconds = build([ctx["slice"]], ctx["slice_index"])
             print(f"10k slice indexed in {seconds:.0f} s", flush=True)
-        for name in args.only:
-            t0 = time.monotonic()
-            print(f"== {name}", flush=True)
+        for proc, out in children:
+            proc.wait()
             try:
-                row = CAMPAIGNS[name](ctx)
-            except Exception as exc:  # a campaign that crashes is a failed row; the others still run
-                import traceback
-
-                row = Row(name, "-", 1, "unknown", f"the campaign crashed: {exc!r}", "-",
-                          {"traceback": traceback.format_exc()})
-                print(row.details["traceback"], flush=True)
-            row.details["seconds"] = round(time.monotonic() - t0, 1)
-            rows.append(row)
-            print(f"   {row.failures} failures; {row.figures}", flush=True)
+                rows += [Row(**r) for r in json.loads(out.read_text())]
+            except (OSError, ValueError):
+                rows.append(Row(out.stem, "-", 1, "unknown", f"the campaign process exited with {proc.returncode}",
+                                "-"))
+        concurrent_seconds = time.monotonic() - started
+        loads.append(os.getloadavg()[0])
+        rows += run_campaigns(alone, ctx)
     finally:
+        for proc, _out in children:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
         shutil.rmtree(work, ignore_errors=True)
     total = time.monotonic() - started
-    write_report(rows, seed, total, args)
+    order = [_ROW_NAMES[CAMPAIGNS[name].__name__] for name in CAMPAIGNS]
+    rows.sort(key=lambda r: order.index(r.campaign) if r.campaign in order else 99)
+    layout = ("every campaign alone, one after the other" if args.sequential else
+              f"first, for {concurrent_seconds / 60:.1f} min, the campaigns that measure no latency at the same time "
+              "(soak in one process; kill -9 then hostile documents in another; fuzzing in a third; the 10k "
+              f"slice's indexing in the parent), then {', '.join(alone)} one at a time alone; the machine's load "
+              f"average (1 min) {loads[0]:.1f} at the start, {loads[1]:.1f} after the first part, {os.getloadavg()[0]:.1f} "
+              "at the end")
+    write_report(rows, seed, total, args, layout)
     return 1 if any(row.failures for row in rows) else 0
 
 
-def write_report(rows: list[Row], seed: int, seconds: float, args: argparse.Namespace) -> None:
+def write_report(rows: list[Row], seed: int, seconds: float, args: argparse.Namespace, layout: str) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     note = ""
@@ -946,11 +1106,11 @@ def write_report(rows: list[Row], seed: int, seconds: float, args: argparse.Name
     md = f"""# Reliability campaigns (`make reliability`)
 
 {when} · {os.cpu_count()} CPUs · Python {platform.python_version()} · seed {seed} · {seconds / 60:.1f} min in all
-(soak {args.soak_seconds} s, {args.kill_trials} kill trials per kind). Real gunicorn (`webapp/gunicorn_conf.py`,
+(soak {args.soak_seconds} s, {args.kill_trials} kills per kind); {layout}. Real gunicorn (`webapp/gunicorn_conf.py`,
 2 workers unless stated) on the demo index (401 documents) and a {SLICE:,}-document slice of
 `../shared/corpus/bench_all.jsonl.gz`. `bench/reliability.py` describes each campaign and its bar.
 {note}
-| campaign | inputs tried | failures | data lost | figures | fast variant in `make test` | s |
+| campaign | inputs tried | failures | data lost | figures | fast variant in `make test` | duration (s) |
 |---|---|---:|---|---|---|---:|
 {table}
 """

@@ -148,6 +148,7 @@ def reload_lexicon() -> str:
         segment.cache_clear()
         _cuts.clear()
         _subs.clear()
+        _cached_chars.update(cuts=0, subs=0)
         _fingerprint = fingerprint
         hooks = list(_reload_hooks)
     for hook in hooks:
@@ -212,6 +213,11 @@ class Segmentation:
 #: Cleared when full (a few MB at most) and by :func:`reload_lexicon`.
 _cuts: dict[str, tuple[int, ...]] = {}
 _CUTS_MAX = 1 << 16
+#: Characters of keys each of the caches ``_cuts`` and ``_subs`` holds at most: the entry count alone
+#: does not bound them, since a client can send distinct 200-character runs (65,536 of them would keep
+#: about 100 MB in a web worker). Runs met while indexing are short: there the entry count binds first.
+_CACHE_MAX_CHARS = 1 << 20
+_cached_chars = {"cuts": 0, "subs": 0}
 _new_tuple = tuple.__new__  # builds a Word without the Python-level NamedTuple.__new__ call
 
 
@@ -231,9 +237,11 @@ def segment(text: str) -> Segmentation:
         if run:
             ends = cuts.get(run)
             if ends is None:
-                if len(cuts) >= _CUTS_MAX:
+                if len(cuts) >= _CUTS_MAX or _cached_chars["cuts"] + len(run) > _CACHE_MAX_CHARS:
                     cuts.clear()
+                    _cached_chars["cuts"] = 0
                 ends = cuts[run] = tuple(_cut_han(run, freq, logtotal))
+                _cached_chars["cuts"] += len(run)
             i = 0
             for j in ends:
                 append(new(Word, (run[i:j], start + i, start + j, True)))
@@ -363,9 +371,11 @@ def _sub_words(w: str) -> tuple[str, ...]:
         grams = [w[i : i + 2] for i in range(n - 1)]
         if n > 3:
             grams += [w[i : i + 3] for i in range(n - 2)]
-        if len(_subs) >= _SUBS_MAX:
+        if len(_subs) >= _SUBS_MAX or _cached_chars["subs"] + n > _CACHE_MAX_CHARS:
             _subs.clear()
+            _cached_chars["subs"] = 0
         subs = _subs[w] = tuple(gram for gram in grams if freq.get(gram))
+        _cached_chars["subs"] += n
     return subs
 
 

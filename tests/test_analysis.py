@@ -145,3 +145,34 @@ def test_fused_cut_equals_jieba_on_the_demo_corpus(fixture_docs: dict[str, dict[
         ours = [w.text for w in seg.words if w.han]
         theirs = [word for run in HAN_RE.findall(seg.normalized) for word in tok.cut(run, HMM=False)]
         assert ours == theirs, doc["id"]
+
+
+def test_the_caches_of_cut_runs_and_sub_words_are_bounded_in_characters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A client sending distinct long Han queries must not make a web worker keep them all: the caches
+    of cut runs and of sub-words are bounded by the characters they hold, not only by their entries
+    (65,536 entries of 200-character runs would be about 100 MB)."""
+    import random
+
+    from search import analysis
+
+    monkeypatch.setattr(analysis, "_CACHE_MAX_CHARS", 20_000)
+    analysis.segment.cache_clear()
+    analysis._cuts.clear()
+    analysis._subs.clear()
+    monkeypatch.setattr(analysis, "_cached_chars", {"cuts": 0, "subs": 0})
+    common = "的会学中国协大科年技术发展工作在和了议委员组织"
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(common) for _ in range(200)) for _ in range(300)]
+    for text in texts:  # 60,000 characters of distinct runs
+        list(word_terms(text))
+    assert sum(map(len, analysis._cuts)) <= 20_000
+    assert sum(map(len, analysis._subs)) <= 20_000
+    assert analysis._cuts  # still a cache
+    # What a cut gives does not depend on the cache.
+    cached = [analysis.segment(t).words for t in texts[-3:]]
+    analysis.segment.cache_clear()
+    analysis._cuts.clear()
+    analysis._cached_chars["cuts"] = 0
+    assert [analysis.segment(t).words for t in texts[-3:]] == cached

@@ -64,6 +64,25 @@ def test_kill_9_at_random_moments_keeps_the_index_and_a_rerun_converges(runs, re
         assert trial.state_after_kill in ("before", "after") and trial.converged
 
 
+@pytest.mark.parametrize("rebuild", [False, True], ids=["incremental", "rebuild"])
+def test_kill_9_just_after_the_commit_and_just_after_the_publication(runs, rebuild: bool) -> None:
+    """The short windows a kill at a random time rarely hits: the commit is on disk but not yet published
+    (incremental: its substring index not yet written; rebuild: ``live`` not yet switched), and the run
+    has published and is exiting. Either way the live index holds the state before or after, whole."""
+    after, _seconds = runs["expected"][str(rebuild)]
+    committed = kill_trial(runs["base"], runs["root"] / "work", [runs["feed"]], rebuild, runs["before"],
+                           after, 0.0, after_event="committed")
+    assert committed.problems == [] and committed.converged, committed
+    assert committed.phase == "committed"
+    # The commit is what searchers see in an incremental run; a rebuild shows only once published.
+    assert committed.state_after_kill == ("before" if rebuild else "after")
+    published = kill_trial(runs["base"], runs["root"] / "work", [runs["feed"]], rebuild, runs["before"],
+                           after, 0.0, after_event="published")
+    assert published.problems == [] and published.converged, published
+    assert published.phase in ("published", "finished")  # the run may end within the poll's millisecond
+    assert published.state_after_kill == "after"
+
+
 def test_a_lock_left_by_a_killed_indexer_is_taken_over_with_a_message(tmp_path: Path) -> None:
     feed = tmp_path / "feed.jsonl"
     feed.write_text("\n".join(LINES[:3]) + "\n", encoding="utf-8")
