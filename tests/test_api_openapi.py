@@ -113,3 +113,18 @@ def test_month_facet_only_with_one_year(web_client) -> None:
     one = web_client.get("/api/v1/search", query_string={"year": "2020"}).get_json()
     assert one["facets"]["month"] and all(b["value"].startswith("2020-") for b in one["facets"]["month"])
     assert "month" not in web_client.get("/api/v1/search", query_string={"q": "学会"}).get_json()["facets"]
+
+
+def test_every_operation_documents_what_the_shared_layers_can_answer(spec: dict, web_client) -> None:
+    # Found by fuzzing (issue #10): a rate-limited DELETE, or a 414 on the task list, were valid answers
+    # that the document did not list for those operations.
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            codes = set(operation["responses"])
+            assert {"400", "405", "413", "414", "431", "500"} <= codes, (method, path)
+            if path.startswith("/api/"):
+                assert {"429", "503"} <= codes, (method, path)
+    # and such an answer is in the envelope, as documented
+    long_url = "/api/v1/tasks?status=" + "x" * 5000
+    response = web_client.get(long_url)
+    assert response.status_code == 414 and response.get_json()["error"]["code"] == "uri_too_long"

@@ -534,7 +534,40 @@ def build() -> dict[str, Any]:
         },
     }
     spec["paths"]["/api/v1/documents/{id}"]["delete"] = _delete_operation()
+    _add_layer_errors(spec)
     return spec
+
+
+#: Answers the shared layers in front of every route can give, whatever the route (webapp.limits: sizes;
+#: gunicorn: an unparsable request; the rate limiter on /api/; errors: an unknown method, a bug; an index
+#: or task queue that cannot be opened).
+_EVERY_ROUTE = {
+    "400": "The request cannot be parsed (bad_request), or a parameter is invalid (error.param names it).",
+    "405": "Method not allowed (the Allow header lists the methods).",
+    "413": "The request body is larger than HUIXUN_MAX_BODY_BYTES.",
+    "414": "The request URL is longer than HUIXUN_MAX_URL_LENGTH.",
+    "431": "The request headers are larger than HUIXUN_MAX_HEADER_BYTES.",
+    "500": "Internal error.",
+}
+_API_ROUTES = {
+    "429": "Rate limited; see the Retry-After header.",
+    "503": "The index or the task queue cannot be opened, or the search ran past the time limit.",
+}
+
+
+def _add_layer_errors(spec: dict[str, Any]) -> None:
+    """Document on every operation the statuses the shared layers can answer (found by fuzzing: an
+    operation that did not list them made a valid answer look undocumented). A route's own, more
+    precise description of a status stays."""
+    for path, item in spec["paths"].items():
+        codes = {**_EVERY_ROUTE, **(_API_ROUTES if path.startswith("/api/") else {})}
+        for operation in item.values():
+            responses = operation["responses"]
+            for code, description in codes.items():
+                if code not in responses:
+                    responses[code] = _error_response(description)
+                    if code == "429":
+                        responses[code]["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
 
 
 # -- the ingest API (staff only; see webapp.ingest_api) --------------------------------------------------
