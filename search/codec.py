@@ -336,4 +336,4 @@ def _buffer_file_init(self: BufferFile, buf: Any, name: str | None = None, onclo
     self.is_closed = False
 
 
-BufferFile.__init__ = _buffer_file_init  # type: ignore[method-assign]
+BufferFile.__init__ = _buffer_file_init
