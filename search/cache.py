@@ -26,6 +26,8 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from .settings import ProcessSetting
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -147,23 +149,18 @@ class LRU(Generic[K, V]):
             self._bytes -= self._sizes.pop(key, 0)
 
 
-_cache_mb: int | None = None
+_CACHE_MB = ProcessSetting("cache_mb")
 
 
 def use_cache_mb(megabytes: int | None) -> None:
     """Bound the caches of every generation of this process (``None``: the ``cache_mb`` setting)."""
-    global _cache_mb
-    _cache_mb = megabytes
+    _CACHE_MB.use(megabytes)
 
 
 def cache_budget() -> int:
     """Bytes the per-query caches of one generation may hold (the ``cache_mb`` setting, or the value
     given to :func:`use_cache_mb`)."""
-    if _cache_mb is None:
-        from .settings import get
-
-        return int(get("cache_mb")) * 1024 * 1024
-    return _cache_mb * 1024 * 1024
+    return int(_CACHE_MB.get()) * 1024 * 1024
 
 
 #: A key of a generation's derived-result cache: the purpose's name, then its input (a key of the

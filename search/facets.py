@@ -29,6 +29,7 @@ from .lexicon import Lexicon
 from .models import FacetBucket, SearchRequest, parse_date_bound
 from .normalize import normalize
 from .query import FieldFilter
+from .settings import ProcessSetting
 from .snapshot import DocSet, FacetColumn, Snapshot
 
 __all__ = [
@@ -41,23 +42,18 @@ __all__ = [
     "use_exact_limit",
 ]
 
-_exact_limit: int | None = None
+_EXACT_LIMIT = ProcessSetting("facet_exact_limit")
 
 
 def use_exact_limit(documents: int | None) -> None:
     """Count facets exactly up to ``documents`` matches in this process (``None``: the
     ``facet_exact_limit`` setting)."""
-    global _exact_limit
-    _exact_limit = documents
+    _EXACT_LIMIT.use(documents)
 
 
 def exact_limit() -> int:
     """Matches up to which facet counts are exact (above: estimated from a sample)."""
-    if _exact_limit is None:
-        from .settings import get
-
-        return int(get("facet_exact_limit"))
-    return _exact_limit
+    return int(_EXACT_LIMIT.get())
 
 
 def value_indexes(column: FacetColumn, spec: FacetSpec, values: Iterable[str], lexicon: Lexicon) -> set[int]:

@@ -16,7 +16,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Setting", "SettingsError", "SETTINGS", "declare", "resolve", "get", "DEFAULT_INDEX_DIR"]
+__all__ = [
+    "Setting",
+    "SettingsError",
+    "SETTINGS",
+    "declare",
+    "resolve",
+    "get",
+    "ProcessSetting",
+    "DEFAULT_INDEX_DIR",
+]
 
 DEFAULT_INDEX_DIR = "var/index"
 
@@ -149,6 +158,28 @@ def resolve(
 def get(name: str, environ: Mapping[str, str] | None = None) -> Any:
     """The value of one setting from its default and the environment."""
     return resolve(environ=environ, names=[name])[name]
+
+
+class ProcessSetting:
+    """A setting whose value is the whole process's, not one app's (a bound of caches shared by every
+    app of the process): the setting from the environment, read on first use, unless :meth:`use`
+    gave one (``create_app(test_config)``; ``use(None)`` goes back to the setting). Read on hot paths
+    (every cache insertion, every search): the environment is parsed once, not at every read."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._given: Any = None
+        self._from_environment: Any = None
+
+    def use(self, value: Any) -> None:
+        self._given = value
+
+    def get(self) -> Any:
+        if self._given is not None:
+            return self._given
+        if self._from_environment is None:
+            self._from_environment = get(self.name)
+        return self._from_environment
 
 
 # -- the ingest API and its worker (shared by the web app, ``huixun worker`` and ``huixun keys``) --------

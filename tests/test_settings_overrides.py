@@ -227,3 +227,19 @@ PROBES: dict[str, Callable[[Flask, Any], None]] = {
 def _no_leftover_lexicon() -> Iterator[None]:
     yield
     use_lexicon(None)
+
+
+def test_a_process_setting_reads_the_environment_once_and_an_override_wins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from search.settings import ProcessSetting
+
+    setting = ProcessSetting("cache_mb")
+    monkeypatch.setenv("HUIXUN_CACHE_MB", "7")
+    assert setting.get() == 7
+    monkeypatch.setenv("HUIXUN_CACHE_MB", "9")  # read once: hot paths do not parse the environment
+    assert setting.get() == 7
+    setting.use(3)
+    assert setting.get() == 3
+    setting.use(None)
+    assert setting.get() == 7
