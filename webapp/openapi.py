@@ -434,7 +434,8 @@ def build() -> dict[str, Any]:
     examples = _examples()
     errors = {
         "400": {
-            "description": "A parameter is invalid (error.param names it).",
+            "description": "The request cannot be parsed (bad_request), or a parameter is invalid "
+            "(error.param names it).",
             "content": _json_content("Error", examples),
         },
         "404": _error_response("Unknown path or document."),
@@ -447,7 +448,9 @@ def build() -> dict[str, Any]:
         },
         "431": _error_response("The request headers are larger than HUIXUN_MAX_HEADER_BYTES."),
         "500": _error_response("Internal error."),
-        "503": _error_response("Index unavailable, or the search ran past the time limit (search_timeout)."),
+        "503": _error_response(
+            "Index or task queue unavailable, or the search ran past the time limit (search_timeout)."
+        ),
     }
     cached = {
         "ETag": {"schema": {"type": "string"}},
@@ -534,40 +537,26 @@ def build() -> dict[str, Any]:
         },
     }
     spec["paths"]["/api/v1/documents/{id}"]["delete"] = _delete_operation()
-    _add_layer_errors(spec)
+    _add_layer_errors(spec, errors)
     return spec
 
 
-#: Answers the shared layers in front of every route can give, whatever the route (webapp.limits: sizes;
-#: gunicorn: an unparsable request; the rate limiter on /api/; errors: an unknown method, a bug; an index
-#: or task queue that cannot be opened).
-_EVERY_ROUTE = {
-    "400": "The request cannot be parsed (bad_request), or a parameter is invalid (error.param names it).",
-    "405": "Method not allowed (the Allow header lists the methods).",
-    "413": "The request body is larger than HUIXUN_MAX_BODY_BYTES.",
-    "414": "The request URL is longer than HUIXUN_MAX_URL_LENGTH.",
-    "431": "The request headers are larger than HUIXUN_MAX_HEADER_BYTES.",
-    "500": "Internal error.",
-}
-_API_ROUTES = {
-    "429": "Rate limited; see the Retry-After header.",
-    "503": "The index or the task queue cannot be opened, or the search ran past the time limit.",
-}
+#: Statuses the shared layers in front of every route can answer, whatever the route (webapp.limits:
+#: sizes; gunicorn: an unparsable request; errors: an unknown method, a bug), and under /api/ also the
+#: rate limiter and an index or task queue that cannot be opened.
+_EVERY_ROUTE = ("400", "405", "413", "414", "431", "500")
+_API_ROUTES = ("429", "503")
 
 
-def _add_layer_errors(spec: dict[str, Any]) -> None:
+def _add_layer_errors(spec: dict[str, Any], errors: dict[str, Any]) -> None:
     """Document on every operation the statuses the shared layers can answer (found by fuzzing: an
-    operation that did not list them made a valid answer look undocumented). A route's own, more
-    precise description of a status stays."""
+    operation that did not list them made a valid answer look undocumented), as ``errors`` describes
+    them. A route's own, more precise description of a status stays."""
     for path, item in spec["paths"].items():
-        codes = {**_EVERY_ROUTE, **(_API_ROUTES if path.startswith("/api/") else {})}
+        codes = _EVERY_ROUTE + (_API_ROUTES if path.startswith("/api/") else ())
         for operation in item.values():
-            responses = operation["responses"]
-            for code, description in codes.items():
-                if code not in responses:
-                    responses[code] = _error_response(description)
-                    if code == "429":
-                        responses[code]["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
+            for code in codes:
+                operation["responses"].setdefault(code, errors[code])
 
 
 # -- the ingest API (staff only; see webapp.ingest_api) --------------------------------------------------
