@@ -38,7 +38,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,6 +50,8 @@ from urllib.parse import quote
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
+
+from bench_http import free_port  # noqa: E402  (bench/ is on the path now)
 
 SHARED = Path(os.environ.get("HUIXUN_SHARED", REPO / ".." / "shared"))
 CORPUS = SHARED / "corpus" / "bench_all.jsonl.gz"
@@ -95,10 +96,9 @@ def huixun_bin() -> str:
     return str(Path(sys.executable).parent / "huixun")
 
 
-def tree_rss_kb(pid: int) -> int:
-    """RSS of ``pid`` and all its descendants (KiB)."""
-    total = 0
-    children: dict[int, list[int]] = {}
+def children() -> dict[int, list[int]]:
+    """Every process's children by parent pid (from ``/proc/PID/stat``)."""
+    out: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -107,11 +107,18 @@ def tree_rss_kb(pid: int) -> int:
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
-        children.setdefault(ppid, []).append(int(entry.name))
+        out.setdefault(ppid, []).append(int(entry.name))
+    return out
+
+
+def tree_rss_kb(pid: int) -> int:
+    """RSS of ``pid`` and all its descendants (KiB)."""
+    total = 0
+    tree = children()
     todo = [pid]
     while todo:
         p = todo.pop()
-        todo.extend(children.get(p, []))
+        todo.extend(tree.get(p, []))
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -190,12 +197,6 @@ def build(size: int, docs: list[dict[str, Any]]) -> dict[str, Any]:
     return figures
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def smaps(pid: int) -> dict[str, float]:
     """RSS, PSS and private memory of ``pid`` in MB (``/proc/PID/smaps_rollup``)."""
     values: dict[str, int] = {}
@@ -213,16 +214,7 @@ def smaps(pid: int) -> dict[str, float]:
 
 
 def worker_pids(master: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-                if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-                    out.append(int(entry.name))
-            except (OSError, ValueError, IndexError):
-                continue
-    return out
+    return children().get(master, [])
 
 
 class Client:
